@@ -1,0 +1,183 @@
+package io.litescore.image;
+
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.awt.image.RenderedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes image bytes to 8-bit RGB the way PIL's {@code Image.open(f).convert("RGB")} does: grayscale is copied to
+ * R=G=B, alpha is dropped (no compositing), palettes are looked up, and embedded ICC profiles and EXIF orientation
+ * are ignored. Pixels are read from the raw raster, never through {@code BufferedImage.getRGB()} (which
+ * colour-manages grayscale).
+ *
+ * <p>JPEGs are read by the JDK's own reader first (libjpeg: the same integer IDCT and upsampling as
+ * libjpeg-turbo's defaults, so pixels equal PIL's); other ImageIO readers (TwelveMonkeys: CMYK/YCCK JPEG and
+ * more) are tried when it cannot read the file. 16-bit samples keep their high byte.
+ */
+public final class ImageDecoder {
+  /** Pillow's default decompression-bomb limit (its error threshold is twice its warning of 89.5 MP). */
+  public static final long DEFAULT_MAX_PIXELS = 178_956_970L;
+
+  static {
+    ImageIO.setUseCache(false);
+  }
+
+  private final long maxPixels;
+
+  public ImageDecoder(long maxPixels) {
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("Cannot decode: max pixels must be positive, got " + maxPixels);
+    }
+    this.maxPixels = maxPixels;
+  }
+
+  public ImageDecoder() {
+    this(DEFAULT_MAX_PIXELS);
+  }
+
+  public RgbImage decode(byte[] bytes) throws ImageDecodeException {
+    if (bytes.length == 0) {
+      throw new ImageDecodeException("empty file (0 bytes)");
+    }
+    List<String> failures = new ArrayList<>();
+    for (ImageReader reader : readersFor(bytes)) {
+      try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        reader.setInput(in, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        if (w * h > maxPixels) {
+          throw new ImageDecodeException(
+              "image too large: " + w + "x" + h + " = " + (w * h) + " pixels exceeds the limit of " + maxPixels
+                  + " (dataset.max-pixels)");
+        }
+        return toRgb(reader.readAsRenderedImage(0, null));
+      } catch (ImageDecodeException e) {
+        throw e;
+      } catch (IOException | RuntimeException | OutOfMemoryError e) {
+        failures.add(formatName(reader) + ": " + describe(e));
+      } finally {
+        reader.dispose();
+      }
+    }
+    if (failures.isEmpty()) {
+      throw new ImageDecodeException("not a recognised image format (" + sniff(bytes) + ")");
+    }
+    throw new ImageDecodeException("cannot decode: " + String.join("; ", failures));
+  }
+
+  private static String formatName(ImageReader reader) {
+    try {
+      return reader.getFormatName();
+    } catch (IOException e) {
+      return reader.getOriginatingProvider().getFormatNames()[0];
+    }
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    return (m == null || m.isBlank()) ? e.getClass().getSimpleName() : m;
+  }
+
+  /** The JDK's own reader first, then the others ImageIO offers for the same stream. */
+  private static List<ImageReader> readersFor(byte[] bytes) throws ImageDecodeException {
+    List<ImageReader> jdk = new ArrayList<>();
+    List<ImageReader> others = new ArrayList<>();
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> it = ImageIO.getImageReaders(in);
+      while (it.hasNext()) {
+        ImageReader r = it.next();
+        (r.getClass().getName().startsWith("com.sun.imageio.") ? jdk : others).add(r);
+      }
+    } catch (IOException e) {
+      throw new ImageDecodeException("cannot read bytes: " + describe(e), e);
+    }
+    jdk.addAll(others);
+    return jdk;
+  }
+
+  private static String sniff(byte[] b) {
+    StringBuilder s = new StringBuilder("first bytes:");
+    for (int i = 0; i < Math.min(8, b.length); i++) {
+      s.append(String.format(" %02x", b[i] & 0xff));
+    }
+    return s.toString();
+  }
+
+  static RgbImage toRgb(RenderedImage image) throws ImageDecodeException {
+    Raster raster = image.getData();
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    byte[] rgb = new byte[w * h * 3];
+    if (image.getColorModel() instanceof IndexColorModel palette) {
+      int[] idx = new int[w];
+      for (int y = 0; y < h; y++) {
+        raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, 0, idx);
+        for (int x = 0; x < w; x++) {
+          int o = (y * w + x) * 3;
+          rgb[o] = (byte) palette.getRed(idx[x]);
+          rgb[o + 1] = (byte) palette.getGreen(idx[x]);
+          rgb[o + 2] = (byte) palette.getBlue(idx[x]);
+        }
+      }
+      return new RgbImage(w, h, rgb);
+    }
+    int bands = raster.getNumBands();
+    if (bands < 1 || bands > 4) {
+      throw new ImageDecodeException("unsupported image with " + bands + " channels");
+    }
+    // bands 1-2: gray (+alpha) -> R=G=B; bands 3-4: RGB (+alpha) -> RGB.
+    int[] src = bands >= 3 ? new int[] {0, 1, 2} : new int[] {0, 0, 0};
+    int dataType = raster.getDataBuffer().getDataType();
+    if (dataType == DataBuffer.TYPE_BYTE
+        && raster.getSampleModel() instanceof ComponentSampleModel sm
+        && raster.getDataBuffer() instanceof DataBufferByte db
+        && db.getNumBanks() == 1
+        && raster.getMinX() == 0
+        && raster.getMinY() == 0
+        && raster.getSampleModelTranslateX() == 0
+        && raster.getSampleModelTranslateY() == 0) {
+      byte[] data = db.getData();
+      int[] offsets = sm.getBandOffsets();
+      int pixelStride = sm.getPixelStride();
+      int scanline = sm.getScanlineStride();
+      int base = db.getOffset();
+      int r = offsets[src[0]];
+      int g = offsets[src[1]];
+      int b = offsets[src[2]];
+      for (int y = 0; y < h; y++) {
+        int p = base + y * scanline;
+        int o = y * w * 3;
+        for (int x = 0; x < w; x++, p += pixelStride, o += 3) {
+          rgb[o] = data[p + r];
+          rgb[o + 1] = data[p + g];
+          rgb[o + 2] = data[p + b];
+        }
+      }
+      return new RgbImage(w, h, rgb);
+    }
+    int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+    int[] row = new int[w * bands];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+      for (int x = 0; x < w; x++) {
+        int o = (y * w + x) * 3;
+        int p = x * bands;
+        rgb[o] = (byte) (row[p + src[0]] >>> shift);
+        rgb[o + 1] = (byte) (row[p + src[1]] >>> shift);
+        rgb[o + 2] = (byte) (row[p + src[2]] >>> shift);
+      }
+    }
+    return new RgbImage(w, h, rgb);
+  }
+}
