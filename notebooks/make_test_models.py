@@ -1,0 +1,26 @@
+"""Writes the tiny TorchScript test model used by litescore's Spark tests.
+
+channel_mean.pt: logits = per-channel mean of the normalised input, so a solid red, green or blue image is
+classified as "red", "green" or "blue" with certainty. Predictions are known by construction, which lets the
+tests compare metrics with hand-computed values.
+
+Run with Debian's torch: /usr/bin/python3 notebooks/make_test_models.py
+"""
+import os
+
+import torch
+from torch import nn
+
+
+class ChannelMean(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.mean(dim=(2, 3))
+
+
+if __name__ == "__main__":
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "models")
+    os.makedirs(out, exist_ok=True)
+    torch.jit.script(ChannelMean().eval()).save(os.path.join(out, "channel_mean.pt"))
+    with open(os.path.join(out, "channel_mean.labels"), "w") as f:
+        f.write("red\ngreen\nblue\n")
+    print("wrote", out)

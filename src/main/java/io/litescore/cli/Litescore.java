@@ -1,0 +1,41 @@
+package io.litescore.cli;
+
+import io.litescore.config.ConfigError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code litescore} command line. */
+@Command(name = "litescore", mixinStandardHelpOptions = true, versionProvider = Litescore.Version.class,
+    description = "Batch scoring and evaluation of lightweight CNNs on Apache Spark.",
+    subcommands = {ScoreCommand.class, PreprocessCommand.class, CommandLine.HelpCommand.class})
+public final class Litescore {
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Litescore());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      Throwable cause = e;
+      while (!(cause instanceof ConfigError) && cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof ConfigError) {
+        cmd.getErr().println("litescore: " + cause.getMessage());
+        return 2;
+      }
+      cmd.getErr().println("litescore: failed: " + e);
+      e.printStackTrace(cmd.getErr());
+      return 1;
+    });
+    return cl;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Litescore.class.getPackage().getImplementationVersion();
+      return new String[] {"litescore " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

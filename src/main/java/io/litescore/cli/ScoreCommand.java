@@ -1,0 +1,61 @@
+package io.litescore.cli;
+
+import com.typesafe.config.ConfigFactory;
+import io.litescore.config.ConfigLoader;
+import io.litescore.config.ScoreConfig;
+import io.litescore.spark.ScoreImagesJob;
+import io.litescore.spark.SparkSessions;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "score", mixinStandardHelpOptions = true,
+    description = {"Score every image of a dataset with every configured model and write predictions, metrics "
+        + "and class metrics as Parquet under run.output.",
+        "Without --conf, runs the bundled demo: a labelled Fashion-MNIST sample and two small models."})
+final class ScoreCommand implements Callable<Integer> {
+  @Option(names = "--conf", paramLabel = "FILE", description = "Job config (HOCON or JSON). See conf/score.conf.")
+  File conf;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override one config key (HOCON syntax), e.g. --set run.id=nightly --set output.logits=true. "
+          + "Repeatable; wins over --conf.")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintStream out = System.out;
+    ScoreConfig config;
+    if (conf == null) {
+      Path demo = Demo.extract();
+      out.println("No --conf given: running the bundled demo (Fashion-MNIST sample unpacked to " + demo + ")");
+      config = ConfigLoader.parse(ConfigLoader.withOverrides(ConfigFactory.parseString(Demo.config(demo)),
+          overrides));
+    } else {
+      config = ConfigLoader.load(conf, overrides);
+    }
+    SparkSession spark = SparkSessions.forConfig(config, "litescore score " + config.run().id());
+    try {
+      long t0 = System.nanoTime();
+      ScoreImagesJob.Result result = new ScoreImagesJob(spark, config, out).run();
+      out.println();
+      out.print(ResultTable.render(result));
+      out.printf("%nRun %s: %d images x %d models in %.1f s. Output: %s/{predictions,metrics,class_metrics}%n",
+          result.runId(), result.images(), result.models().size(), (System.nanoTime() - t0) / 1e9,
+          result.output());
+      if (result.failed() > 0) {
+        out.printf("%d prediction rows have an error (unreadable or undecodable images); see the 'error' column "
+            + "of predictions.%n", result.failed());
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.litescore.runtime;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * libtorch settings that must be fixed before the PyTorch engine starts in a JVM: intra-op and inter-op threads,
+ * and offline mode (the natives come from the {@code pytorch-native-cpu} jar; nothing is downloaded).
+ */
+public final class TorchRuntime {
+  private static volatile boolean started;
+
+  private TorchRuntime() {}
+
+  /**
+   * Starts the engine once per JVM with {@code threads} intra-op threads (the task's CPUs). Later calls keep the
+   * first setting: one JVM runs one thread setting, as one executor has one {@code spark.task.cpus}.
+   */
+  public static synchronized Engine start(int threads) {
+    if (!started) {
+      int t = Math.max(1, threads);
+      System.setProperty("ai.djl.offline", "true");
+      setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(t));
+      setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+      setIfAbsent("ai.djl.default_engine", "PyTorch");
+      Engine.getEngine("PyTorch");
+      started = true;
+    }
+    return Engine.getEngine("PyTorch");
+  }
+
+  /** Intra-op threads libtorch actually uses. */
+  public static int threads() {
+    return JniUtils.getNumThreads();
+  }
+
+  /** Turns autograd off for the calling thread (libtorch keeps grad mode per thread). */
+  public static void noGrad() {
+    JniUtils.setGradMode(false);
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

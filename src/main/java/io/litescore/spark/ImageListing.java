@@ -1,0 +1,167 @@
+package io.litescore.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.litescore.config.ConfigError;
+import io.litescore.config.ScoreConfig;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The images of a dataset as rows {@code (path, label, length)}, without reading their bytes: those are read on
+ * executors while scoring. Also the set of labels the dataset uses, for checking them against each model.
+ */
+record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
+  static final StructType SCHEMA = new StructType()
+      .add("path", DataTypes.StringType, false)
+      .add("label", DataTypes.StringType, true)
+      .add("length", DataTypes.LongType, false);
+
+  /** Label of a file directly under an ImageFolder root, which has no class folder. */
+  static final String NO_CLASS_FOLDER = "\u0000no-class-folder";
+
+  static ImageListing of(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
+    return switch (ds.layout()) {
+      case IMAGEFOLDER -> imageFolder(spark, ds, conf);
+      case UNLABELED -> new ImageListing(
+          files(spark, ds, conf).select(col("path"), lit(null).cast("string").as("label"), col("length")),
+          new TreeSet<>());
+      case MANIFEST -> manifest(spark, ds, conf);
+    };
+  }
+
+  private static String root(ScoreConfig.Dataset ds, Configuration conf) {
+    try {
+      Path p = new Path(ds.path());
+      FileSystem fs = p.getFileSystem(conf);
+      if (!fs.getFileStatus(p).isDirectory()) {
+        throw ConfigError.of("dataset.path", ds.path(), "a directory");
+      }
+      return fs.makeQualified(p).toString();
+    } catch (FileNotFoundException e) {
+      throw ConfigError.of("dataset.path", ds.path(), "an existing directory (not found)");
+    } catch (IOException e) {
+      throw ConfigError.of("dataset.path", ds.path(), "a readable directory (" + e.getMessage() + ")");
+    }
+  }
+
+  /** A case-insensitive glob of the configured extensions: {@code *.{[jJ][pP][gG],[pP][nN][gG]}}. */
+  static String glob(List<String> extensions) {
+    List<String> parts = new ArrayList<>();
+    for (String e : extensions) {
+      StringBuilder s = new StringBuilder();
+      for (char ch : e.toCharArray()) {
+        if (Character.isLetter(ch)) {
+          s.append('[').append(Character.toLowerCase(ch)).append(Character.toUpperCase(ch)).append(']');
+        } else {
+          s.append(ch);
+        }
+      }
+      parts.add(s.toString());
+    }
+    return "*.{" + String.join(",", parts) + "}";
+  }
+
+  private static Dataset<Row> files(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
+    String root = root(ds, conf);
+    return spark.read().format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .option("pathGlobFilter", glob(ds.extensions()))
+        .load(root)
+        .select(col("path"), col("length"));
+  }
+
+  private static ImageListing imageFolder(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
+    String root = root(ds, conf);
+    TreeSet<String> labels = new TreeSet<>();
+    try {
+      Path p = new Path(root);
+      for (FileStatus s : p.getFileSystem(conf).listStatus(p)) {
+        String n = s.getPath().getName();
+        if (s.isDirectory() && !n.startsWith(".") && !n.startsWith("_")) {
+          labels.add(n);
+        }
+      }
+    } catch (IOException e) {
+      throw ConfigError.of("dataset.path", ds.path(), "a readable directory (" + e.getMessage() + ")");
+    }
+    String prefix = root.endsWith("/") ? root : root + "/";
+    Dataset<Row> images = files(spark, ds, conf).map(
+        (MapFunction<Row, Row>) r -> {
+          String path = r.getString(0);
+          String rel = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+          int slash = rel.indexOf('/');
+          String label = slash > 0 ? rel.substring(0, slash) : NO_CLASS_FOLDER;
+          return RowFactory.create(path, label, r.getLong(1));
+        },
+        Encoders.row(SCHEMA));
+    return new ImageListing(images, labels);
+  }
+
+  private static ImageListing manifest(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
+    String manifest = ds.manifest();
+    Dataset<Row> raw;
+    try {
+      Path mp = new Path(manifest);
+      FileSystem fs = mp.getFileSystem(conf);
+      if (!fs.exists(mp)) {
+        throw ConfigError.of("dataset.manifest", manifest, "an existing CSV or Parquet file (not found)");
+      }
+      boolean parquet = manifest.toLowerCase(Locale.ROOT).endsWith(".parquet") || fs.getFileStatus(mp).isDirectory();
+      raw = parquet
+          ? spark.read().parquet(manifest)
+          : spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(manifest);
+    } catch (IOException e) {
+      throw ConfigError.of("dataset.manifest", manifest, "a readable CSV or Parquet file (" + e.getMessage() + ")");
+    }
+    List<String> columns = List.of(raw.columns());
+    if (!columns.contains("path")) {
+      throw ConfigError.of("dataset.manifest", manifest, "a 'path' column (and optionally 'label'), found "
+          + columns);
+    }
+    boolean labelled = columns.contains("label");
+    String base;
+    try {
+      base = ds.path().isBlank()
+          ? HadoopFiles.qualify(new Path(manifest).getParent().toString(), conf)
+          : HadoopFiles.qualify(ds.path(), conf);
+    } catch (IOException e) {
+      throw ConfigError.of("dataset.path", ds.path(), "a resolvable base for relative manifest paths");
+    }
+    String prefix = base.endsWith("/") ? base : base + "/";
+    Dataset<Row> images = raw.select(col("path").cast("string"),
+            labelled ? col("label").cast("string") : lit(null).cast("string"))
+        .map((MapFunction<Row, Row>) r -> {
+          String p = r.isNullAt(0) ? "" : r.getString(0).strip();
+          String resolved = p.isEmpty() || new Path(p).toUri().getScheme() != null || p.startsWith("/")
+              ? p : prefix + p;
+          String label = r.isNullAt(1) || r.getString(1).isBlank() ? null : r.getString(1).strip();
+          return RowFactory.create(resolved, label, -1L);
+        }, Encoders.row(SCHEMA));
+    TreeSet<String> labels = new TreeSet<>();
+    if (labelled) {
+      for (Row r : images.select("label").where(col("label").isNotNull()).distinct().collectAsList()) {
+        labels.add(r.getString(0));
+      }
+    }
+    return new ImageListing(images, labels);
+  }
+
+}

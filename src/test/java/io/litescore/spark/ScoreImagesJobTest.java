@@ -1,0 +1,223 @@
+package io.litescore.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.typesafe.config.ConfigFactory;
+import io.litescore.config.ConfigError;
+import io.litescore.config.ConfigLoader;
+import io.litescore.config.ScoreConfig;
+import io.litescore.testing.Fixtures;
+import io.litescore.testing.SharedSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The score job on a fixture whose predictions are known by construction: {@code channel_mean.pt} predicts the
+ * dominant colour of a solid image. Folders hold some images of the "wrong" colour and one corrupt file, so every
+ * metric below is computed by hand.
+ */
+class ScoreImagesJobTest {
+  private static final int RED = 0xff0000;
+  private static final int GREEN = 0x00ff00;
+  private static final int BLUE = 0x0000ff;
+
+  @TempDir static Path dir;
+  static Path data;
+  static Path model;
+  static Path labels;
+
+  @BeforeAll
+  static void fixture() {
+    data = dir.resolve("colours");
+    Fixtures.solidPng(data.resolve("red/r1.png"), RED, 10, 12);
+    Fixtures.solidPng(data.resolve("red/r2.png"), RED, 30, 20);
+    Fixtures.solidPng(data.resolve("red/r3.PNG"), RED, 9, 9);
+    Fixtures.solidPng(data.resolve("red/g-in-red.png"), GREEN, 16, 16);
+    Fixtures.solidPng(data.resolve("green/g1.png"), GREEN, 16, 16);
+    Fixtures.solidPng(data.resolve("green/nested/g2.png"), GREEN, 40, 16);
+    Fixtures.solidPng(data.resolve("blue/b1.png"), BLUE, 16, 16);
+    Fixtures.solidPng(data.resolve("blue/r-in-blue.png"), RED, 16, 16);
+    Fixtures.write(data.resolve("blue/corrupt.png"), "definitely not a png".getBytes(StandardCharsets.UTF_8));
+    Fixtures.write(data.resolve("blue/notes.txt"), "ignored: not an image extension".getBytes(StandardCharsets.UTF_8));
+    model = Fixtures.copyResource("models/channel_mean.pt", dir.resolve("models/channel_mean.pt"));
+    labels = Fixtures.copyResource("models/channel_mean.labels", dir.resolve("models/channel_mean.labels"));
+  }
+
+  static ScoreConfig config(String runId, Path output, String extra) {
+    String conf = """
+        run { id = "%s", output = "%s" }
+        dataset { path = "%s", partitions = 3 }
+        models = [ { name = colours, uri = "%s", labels = "%s", batch-size = 2,
+                     preprocessing { resize = 8, crop = 8 } } ]
+        spark-conf { }
+        %s
+        """.formatted(runId, Fixtures.hocon(output), Fixtures.hocon(data), Fixtures.hocon(model),
+        Fixtures.hocon(labels), extra);
+    return ConfigLoader.parse(ConfigFactory.parseString(conf));
+  }
+
+  static ScoreImagesJob.Result run(ScoreConfig config) {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    return new ScoreImagesJob(SharedSpark.get(), config, new PrintStream(log, true)).run();
+  }
+
+  @Test
+  void metricsEqualHandComputedValues() {
+    Path out = dir.resolve("out-metrics");
+    ScoreImagesJob.Result result = run(config("r1", out, ""));
+    SparkSession spark = SharedSpark.get();
+
+    assertThat(result.images()).isEqualTo(9);
+    ScoreImagesJob.ModelResult m = result.models().get(0);
+    assertThat(m.images()).isEqualTo(9);
+    assertThat(m.failed()).isEqualTo(1);
+    assertThat(m.scored()).isEqualTo(8);
+    assertThat(m.top1()).isEqualTo(0.75); // red 3/4, green 2/2, blue 1/2
+    assertThat(m.top5()).isEqualTo(1.0); // three classes: the label is always in the top 5
+    assertThat(m.meanClassAccuracy()).isCloseTo((0.75 + 1.0 + 0.5) / 3, within(1e-12));
+
+    Row metrics = spark.read().parquet(out + "/metrics").where("run_id = 'r1'").first();
+    assertThat(metrics.<Long>getAs("images")).isEqualTo(9L);
+    assertThat(metrics.<Long>getAs("failed")).isEqualTo(1L);
+    assertThat(metrics.<Double>getAs("top1")).isEqualTo(0.75);
+    assertThat(metrics.<Integer>getAs("batch_size")).isEqualTo(2);
+    assertThat(metrics.<String>getAs("device")).isEqualTo("cpu");
+    assertThat(metrics.<String>getAs("model_sha256")).hasSize(64);
+
+    Map<String, Row> classes = new HashMap<>();
+    for (Row r : spark.read().parquet(out + "/class_metrics").where("run_id = 'r1'").collectAsList()) {
+      classes.put(r.getAs("class"), r);
+    }
+    assertThat(classes).containsOnlyKeys("red", "green", "blue");
+    assertClass(classes.get("red"), 4, 0.75, 0.75);
+    assertClass(classes.get("green"), 2, 2.0 / 3, 1.0);
+    assertClass(classes.get("blue"), 2, 1.0, 0.5);
+
+    List<Row> errors = spark.read().parquet(out + "/predictions").where("error is not null").collectAsList();
+    assertThat(errors).hasSize(1);
+    assertThat(errors.get(0).<String>getAs("path")).endsWith("blue/corrupt.png");
+    assertThat(errors.get(0).<String>getAs("error")).contains("not a recognised image format");
+    assertThat(errors.get(0).<String>getAs("label")).isEqualTo("blue");
+    assertThat(errors.get(0).<Boolean>getAs("correct_top1")).isNull();
+
+    Row nested = spark.read().parquet(out + "/predictions").where("path like '%nested/g2.png'").first();
+    assertThat(nested.<String>getAs("label")).isEqualTo("green");
+    assertThat(nested.<String>getAs("pred_label")).isEqualTo("green");
+    assertThat(nested.<Integer>getAs("label_index")).isEqualTo(1);
+    assertThat(nested.getList(nested.fieldIndex("topk_labels"))).containsExactly("green", "blue", "red");
+    List<Float> probs = nested.getList(nested.fieldIndex("topk_probs"));
+    assertThat(probs.get(0)).isGreaterThan(0.9f);
+    assertThat(probs.stream().mapToDouble(Float::doubleValue).sum()).isCloseTo(1.0, within(1e-5));
+    assertThat(List.of(spark.read().parquet(out + "/predictions").columns())).doesNotContain("logits");
+  }
+
+  private static void assertClass(Row r, long support, double precision, double recall) {
+    assertThat(r.<Long>getAs("support")).isEqualTo(support);
+    assertThat(r.<Double>getAs("precision")).isCloseTo(precision, within(1e-12));
+    assertThat(r.<Double>getAs("recall")).isCloseTo(recall, within(1e-12));
+    assertThat(r.<Double>getAs("top1")).isCloseTo(recall, within(1e-12));
+  }
+
+  @Test
+  void rerunReplacesOnlyItsOwnRunAndModelIsLoadedOncePerJvm() {
+    Path out = dir.resolve("out-rerun");
+    run(config("a", out, ""));
+    int loadsBefore = io.litescore.runtime.ModelCache.loads();
+    ScoreImagesJob.Result b1 = run(config("b", out, ""));
+    ScoreImagesJob.Result b2 = run(config("b", out, ""));
+    // the model is already in this JVM's cache: three partitions and two runs loaded nothing more
+    assertThat(io.litescore.runtime.ModelCache.loads()).isEqualTo(loadsBefore);
+    assertThat(b1.models().get(0).loads()).isZero();
+    assertThat(b2.models().get(0).top1()).isEqualTo(b1.models().get(0).top1());
+
+    SparkSession spark = SharedSpark.get();
+    assertThat(spark.read().parquet(out + "/predictions").where("run_id = 'b'").count()).isEqualTo(9);
+    assertThat(spark.read().parquet(out + "/predictions").where("run_id = 'a'").count()).isEqualTo(9);
+    assertThat(spark.read().parquet(out + "/predictions").select("path").where("run_id = 'b'").distinct().count())
+        .isEqualTo(9);
+    assertThat(spark.read().parquet(out + "/metrics").count()).isEqualTo(2);
+  }
+
+  @Test
+  void unlabeledLayoutHasNoAccuracy() {
+    Path out = dir.resolve("out-unlabeled");
+    ScoreImagesJob.Result r = run(config("u", out, "dataset.layout = unlabeled"));
+    assertThat(r.models().get(0).top1()).isNull();
+    assertThat(r.models().get(0).meanClassAccuracy()).isNull();
+    Row row = SharedSpark.get().read().parquet(out + "/predictions").where("error is null").first();
+    assertThat(row.<String>getAs("label")).isNull();
+    assertThat(row.<Boolean>getAs("correct_top5")).isNull();
+  }
+
+  @Test
+  void manifestLayoutReadsRelativeAndMissingPaths() {
+    Path manifest = Fixtures.write(dir.resolve("manifest.csv"), ("path,label\n"
+        + "red/r1.png,red\n"
+        + "blue/b1.png,blue\n"
+        + "green/g1.png,\n"
+        + "red/missing.png,red\n").getBytes(StandardCharsets.UTF_8));
+    Path out = dir.resolve("out-manifest");
+    ScoreImagesJob.Result r = run(config("m", out, "dataset { layout = manifest, manifest = \""
+        + Fixtures.hocon(manifest) + "\" }"));
+    assertThat(r.images()).isEqualTo(4);
+    assertThat(r.models().get(0).failed()).isEqualTo(1);
+    assertThat(r.models().get(0).top1()).isEqualTo(1.0); // two labelled, scored, both right
+    Row missing = SharedSpark.get().read().parquet(out + "/predictions").where("error is not null").first();
+    assertThat(missing.<String>getAs("error")).isEqualTo("file not found");
+  }
+
+  @Test
+  void unknownLabelFolderFailsBeforeScoring() {
+    Path other = dir.resolve("other");
+    Fixtures.solidPng(other.resolve("purple/p.png"), 0x800080, 8, 8);
+    Fixtures.solidPng(other.resolve("red/r.png"), RED, 8, 8);
+    ScoreConfig c = config("x", dir.resolve("out-x"), "dataset.path = \"" + Fixtures.hocon(other) + "\"");
+    assertThatThrownBy(() -> run(c)).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("models[0].labels").hasMessageContaining("[purple]");
+  }
+
+  @Test
+  void labelsOfWrongLengthFailOnTheDriver() {
+    Path four = Fixtures.write(dir.resolve("four.labels"), "red\ngreen\nblue\npink\n".getBytes());
+    ScoreConfig c = config("y", dir.resolve("out-y"),
+        "models = [ { name = colours, uri = \"" + Fixtures.hocon(model) + "\", labels = \"" + Fixtures.hocon(four)
+            + "\", preprocessing { resize = 8, crop = 8 } } ]");
+    assertThatThrownBy(() -> run(c)).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("models[0].labels").hasMessageContaining("(3), found 4");
+  }
+
+  @Test
+  void missingModelFileAndEmptyDatasetFailFast() {
+    ScoreConfig missing = config("z", dir.resolve("out-z"),
+        "models = [ { name = m, uri = \"" + Fixtures.hocon(dir.resolve("nope.pt")) + "\", labels = \""
+            + Fixtures.hocon(labels) + "\" } ]");
+    assertThatThrownBy(() -> run(missing)).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("models[0].uri").hasMessageContaining("nope.pt").hasMessageContaining("not found");
+
+    Path empty = dir.resolve("empty/red");
+    Fixtures.write(empty.resolve("readme.txt"), "no images".getBytes());
+    ScoreConfig none = config("e", dir.resolve("out-e"),
+        "dataset.path = \"" + Fixtures.hocon(empty.getParent()) + "\"");
+    assertThatThrownBy(() -> run(none)).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("dataset.path").hasMessageContaining("found none");
+
+    Path garbage = Fixtures.write(dir.resolve("garbage.pt"), "not a model".getBytes());
+    ScoreConfig broken = config("g", dir.resolve("out-g"),
+        "models = [ { name = m, uri = \"" + Fixtures.hocon(garbage) + "\", labels = \"" + Fixtures.hocon(labels)
+            + "\" } ]");
+    assertThatThrownBy(() -> run(broken)).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("models[0].uri").hasMessageContaining("TorchScript");
+  }
+}

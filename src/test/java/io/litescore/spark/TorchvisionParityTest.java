@@ -1,0 +1,71 @@
+package io.litescore.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.litescore.config.ConfigLoader;
+import io.litescore.image.Npy;
+import io.litescore.testing.Fixtures;
+import io.litescore.testing.Resources;
+import io.litescore.testing.SharedSpark;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end through {@code score}: torchvision's seed-0 squeezenet1_1 (TorchScript) on the eight reference photos
+ * gives PyTorch's logits within rel = max|a-b| / max|b| <= 1e-5 (see reference/README.md for why relative).
+ */
+class TorchvisionParityTest {
+  @TempDir Path dir;
+
+  @Test
+  void squeezenetLogitsMatchPyTorch() throws Exception {
+    JsonNode order = new ObjectMapper().readTree(Resources.bytes("reference/logits/order.json")).get("order");
+    Path photos = dir.resolve("photos");
+    for (JsonNode f : order) {
+      Fixtures.copyResource("reference/photos/" + f.asText(), photos.resolve(f.asText()));
+    }
+    Path model = Fixtures.copyResource("reference/models/squeezenet1_1.pt", dir.resolve("squeezenet1_1.pt"));
+    Path labels = Fixtures.write(dir.resolve("imagenet.labels"),
+        IntStream.range(0, 1000).mapToObj(i -> "class" + i).collect(Collectors.joining("\n")).getBytes());
+    String conf = """
+        run { id = parity, output = "%s" }
+        dataset { path = "%s", layout = unlabeled, partitions = 2 }
+        models = [ { name = squeezenet1_1, uri = "%s", labels = "%s", batch-size = 3 } ]
+        output.logits = true
+        """.formatted(Fixtures.hocon(dir.resolve("out")), Fixtures.hocon(photos), Fixtures.hocon(model),
+        Fixtures.hocon(labels));
+    new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(conf)),
+        new PrintStream(new ByteArrayOutputStream())).run();
+
+    Npy.Array expected = Npy.readFloat32(new ByteArrayInputStream(Resources.bytes("reference/logits/squeezenet1_1.npy")));
+    assertThat(expected.shape()).containsExactly(8, 1000);
+    List<Row> rows = SharedSpark.get().read().parquet(dir.resolve("out/predictions").toString()).collectAsList();
+    assertThat(rows).hasSize(8);
+    for (int i = 0; i < order.size(); i++) {
+      String file = order.get(i).asText();
+      Row row = rows.stream().filter(r -> r.<String>getAs("path").endsWith("/" + file)).findFirst().orElseThrow();
+      assertThat(row.<String>getAs("error")).isNull();
+      List<Float> logits = row.getList(row.fieldIndex("logits"));
+      assertThat(logits).hasSize(1000);
+      double maxDiff = 0;
+      double maxRef = 0;
+      for (int c = 0; c < 1000; c++) {
+        float ref = expected.data()[i * 1000 + c];
+        maxDiff = Math.max(maxDiff, Math.abs(logits.get(c) - ref));
+        maxRef = Math.max(maxRef, Math.abs(ref));
+      }
+      assertThat(maxDiff / maxRef).as("rel for %s", file).isLessThanOrEqualTo(1e-5);
+    }
+  }
+}
