@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -147,8 +149,28 @@ public final class ConfigLoader {
       if (!names.add(name)) {
         throw ConfigError.of(k + ".name", name, "a name no other model in this run has");
       }
-      String uri = nonEmpty(m, "uri", k + ".uri");
-      String labels = nonEmpty(m, "labels", k + ".labels");
+      Config own = entries.get(i).toConfig();
+      String uri = optional(m, "uri", k + ".uri");
+      String arch = optional(m, "arch", k + ".arch");
+      String artifact = optional(m, "artifact", k + ".artifact");
+      int forms = (uri != null ? 1 : 0) + (arch != null ? 1 : 0) + (artifact != null ? 1 : 0);
+      if (forms != 1) {
+        throw ConfigError.of(k, entries.get(i).render(ConfigRenderOptions.concise()), "exactly one of uri "
+            + "(a TorchScript file), arch + weights (a zoo architecture with .safetensors weights) or artifact "
+            + "(a folder written by litescore train)");
+      }
+      String weights = null;
+      if (arch != null) {
+        weights = nonEmpty(m, "weights", k + ".weights");
+      } else if (m.hasPath("weights")) {
+        throw ConfigError.of(k + ".weights", string(m, "weights", k + ".weights"), "no weights without arch");
+      }
+      String labels = artifact != null ? optional(m, "labels", k + ".labels") : nonEmpty(m, "labels", k + ".labels");
+      String stem = string(m, "stem", k + ".stem").toLowerCase(Locale.ROOT);
+      if (!stem.equals("standard") && !stem.equals("small")) {
+        throw ConfigError.of(k + ".stem", stem, "standard or small");
+      }
+      int numClasses = intAtLeast(m, "num-classes", 0, k + ".num-classes");
       String sha = m.hasPath("sha256") ? string(m, "sha256", k + ".sha256").toLowerCase(Locale.ROOT) : null;
       if (sha != null && !SHA256.matcher(sha).matches()) {
         throw ConfigError.of(k + ".sha256", sha, "64 hexadecimal digits");
@@ -160,8 +182,15 @@ public final class ConfigLoader {
       }
       float[] mean = triple(m, "preprocessing.mean", k + ".preprocessing.mean", false);
       float[] std = triple(m, "preprocessing.std", k + ".preprocessing.std", true);
+      Set<String> explicit = new TreeSet<>();
+      for (String p : List.of("resize", "crop", "mean", "std")) {
+        if (own.hasPath("preprocessing." + p)) {
+          explicit.add(p);
+        }
+      }
       int batch = intAtLeast(m, "batch-size", 1, k + ".batch-size");
-      out.add(new ScoreConfig.Model(name, uri, labels, sha, new Preprocessing(resize, crop, mean, std), batch, k));
+      out.add(new ScoreConfig.Model(name, k, uri, arch, weights, artifact, labels, numClasses, stem, sha,
+          new Preprocessing(resize, crop, mean, std), Set.copyOf(explicit), batch));
     }
     return List.copyOf(out);
   }
@@ -191,6 +220,17 @@ public final class ConfigLoader {
 
   private static String defaultRunId() {
     return "run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+  }
+
+  private static String optional(Config c, String path, String key) {
+    if (!c.hasPath(path)) {
+      return null;
+    }
+    String s = string(c, path, key);
+    if (s.isBlank()) {
+      throw ConfigError.of(key, s, "a non-empty string");
+    }
+    return s;
   }
 
   private static String string(Config c, String path) {

@@ -4,6 +4,7 @@ import io.litescore.image.Preprocessing;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole configuration of one {@code score} run, parsed and validated once on the driver by {@link
@@ -36,10 +37,26 @@ public record ScoreConfig(
     }
   }
 
-  /** One entry of {@code models}: a TorchScript classifier, its class names and its input transform. */
-  public record Model(
-      String name, String uri, String labels, String sha256, Preprocessing preprocessing, int batchSize, String key)
-      implements Serializable {}
+  /**
+   * One entry of {@code models}, in one of three forms: a TorchScript file ({@code uri}), a zoo architecture with
+   * torchvision-named weights ({@code arch} + {@code weights}), or the folder {@code litescore train} wrote
+   * ({@code artifact}: {@code model.json} + {@code weights.safetensors}).
+   *
+   * @param numClasses outputs of a zoo model; 0 = the number of labels
+   * @param stem zoo stem, {@code standard} or {@code small}
+   * @param explicitPreprocessing the preprocessing keys the entry itself set; the others come from the zoo
+   *     architecture or the artifact's card when there is one, else from {@code model-defaults}
+   * @param key the entry's place in the config, e.g. {@code models[0]}, for error messages
+   */
+  public record Model(String name, String key, String uri, String arch, String weights, String artifact,
+      String labels, int numClasses, String stem, String sha256, Preprocessing preprocessing,
+      Set<String> explicitPreprocessing, int batchSize) implements Serializable {
+
+    /** The file whose bytes are broadcast and hashed. */
+    public String bytesUri() {
+      return uri != null ? uri : weights;
+    }
+  }
 
   /** {@code output.*}: what each prediction row carries. */
   public record Output(int topK, boolean logits) implements Serializable {}

@@ -1,18 +1,14 @@
 package io.litescore.runtime;
 
-import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * One materialised model per JVM, keyed by the sha256 of its bytes: every task of an executor shares it, whatever
- * the partition. Models stay loaded until the JVM exits (a shutdown hook closes them).
+ * One materialised model per JVM, keyed by what it is built from (the sha256 of its bytes, and for zoo models the
+ * architecture): every task of an executor shares it, whatever the partition. Models stay loaded until the JVM
+ * exits (a shutdown hook closes them).
  */
 public final class ModelCache {
   private static final ConcurrentHashMap<String, Model> MODELS = new ConcurrentHashMap<>();
@@ -28,33 +24,24 @@ public final class ModelCache {
   public record Entry(Model model, boolean loadedNow) {}
 
   /**
-   * The model with this sha256, loading it from {@code bytes} (read only when absent) on first use in this JVM.
+   * The model for {@code source} and these bytes (read only when absent), loading it on first use in this JVM.
    *
    * @param threads libtorch intra-op threads, applied if this is the first model of the JVM
    */
-  public static Entry get(String name, String sha256, Supplier<byte[]> bytes, int threads) {
-    Model cached = MODELS.get(sha256);
+  public static Entry get(ModelSource source, String sha256, Supplier<byte[]> bytes, int threads) {
+    String key = source.cacheKey(sha256);
+    Model cached = MODELS.get(key);
     if (cached != null) {
       return new Entry(cached, false);
     }
     synchronized (MODELS) {
-      cached = MODELS.get(sha256);
+      cached = MODELS.get(key);
       if (cached != null) {
         return new Entry(cached, false);
       }
       TorchRuntime.start(threads);
-      Model model = Model.newInstance(name, Device.cpu(), "PyTorch");
-      try {
-        model.load(new ByteArrayInputStream(bytes.get()));
-      } catch (IOException e) {
-        model.close();
-        throw new UncheckedIOException("Cannot load model '" + name + "': " + e.getMessage(), e);
-      } catch (MalformedModelException | RuntimeException e) {
-        model.close();
-        throw new IllegalStateException("Cannot load model '" + name + "': not a TorchScript file libtorch "
-            + "can read (" + e.getMessage() + ")", e);
-      }
-      MODELS.put(sha256, model);
+      Model model = source.materialise(bytes.get());
+      MODELS.put(key, model);
       LOADS.incrementAndGet();
       return new Entry(model, true);
     }

@@ -106,8 +106,9 @@ public final class ScoreImagesJob {
       ModelArtifact m = ModelArtifact.load(spec, hadoop, jsc);
       models.add(m);
       dryRun(m, threads);
-      out.printf("Model %s: %s (%d bytes, sha256 %s), %d classes%n",
-          m.name(), spec.uri(), m.sizeBytes(), m.sha256().substring(0, 12), m.labels().size());
+      out.printf("Model %s: %s (%d bytes, sha256 %s), %d classes, %s%n", m.name(),
+          m.source().isZoo() ? m.source().arch() + " (zoo, BatchNorm folded)" : spec.uri(), m.sizeBytes(),
+          m.sha256().substring(0, 12), m.labels().size(), m.preprocessing());
     }
 
     // 2. Images: list (paths only), check labels against every model, count.
@@ -203,13 +204,16 @@ public final class ScoreImagesJob {
   private void dryRun(ModelArtifact m, int threads) {
     ModelCache.Entry e;
     try {
-      e = ModelCache.get(m.name(), m.sha256(), () -> m.bytes().value(), threads);
+      e = ModelCache.get(m.source(), m.sha256(), () -> m.bytes().value(), threads);
     } catch (RuntimeException ex) {
-      throw ConfigError.of(m.spec().key() + ".uri", m.spec().uri(), "a TorchScript model libtorch can load ("
-          + ex.getMessage() + ")");
+      boolean ts = !m.source().isZoo();
+      throw ConfigError.of(m.spec().key() + (ts ? ".uri" : m.spec().artifact() != null ? ".artifact" : ".weights"),
+          ts ? m.spec().uri() : m.spec().artifact() != null ? m.spec().artifact() : m.spec().weights(),
+          ts ? "a TorchScript model libtorch can load (" + ex.getMessage() + ")"
+              : "weights that fit the architecture (" + ex.getMessage() + ")");
     }
     Model model = e.model();
-    int crop = m.spec().preprocessing().crop();
+    int crop = m.preprocessing().crop();
     float[][] logits;
     try (BatchScorer scorer = new BatchScorer(model)) {
       logits = scorer.logits(new TensorBatch(new float[3 * crop * crop], 1, 3, crop, crop));

@@ -55,7 +55,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     if (!input.hasNext()) {
       return input;
     }
-    ModelCache.Entry entry = ModelCache.get(model.name(), model.sha256(), () -> model.bytes().value(), threads);
+    ModelCache.Entry entry = ModelCache.get(model.source(), model.sha256(), () -> model.bytes().value(), threads);
     if (entry.loadedNow()) {
       loads.add(1);
     }
@@ -74,7 +74,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     private final BatchScorer scorer;
     private final ImageDecoder decoder = new ImageDecoder(maxPixels);
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
-    private final Preprocessing pre = model.spec().preprocessing();
+    private final Preprocessing pre = model.preprocessing();
     private final int batchSize = model.spec().batchSize();
     private final float[] buffer = new float[batchSize * pre.tensorSize()];
     private boolean closed;

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,12 +37,27 @@ public final class ZooNet implements AutoCloseable {
    * @param folded true for inference: every BatchNorm is merged into the convolution before it at load time
    */
   public static ZooNet build(Variant variant, int classes, int inputSize, Stem stem, boolean folded) {
+    ZooNet net = forTraining(variant, classes, stem, folded);
+    net.block().initialize(net.model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
+    return net;
+  }
+
+  /**
+   * Builds {@code variant} without initialising its parameters: a DJL {@code Trainer} initialises them. Weights
+   * of convolutions and linear layers get He (Kaiming) normal initialisation, as torchvision uses.
+   */
+  public static ZooNet forTraining(Variant variant, int classes, Stem stem, boolean folded) {
     NetBuilder b = new NetBuilder(folded);
     Block block = variant.build(b, classes, stem);
+    block.setInitializer(heNormal(), Parameter.Type.WEIGHT);
     Model model = Model.newInstance(variant.name(), Device.cpu(), "PyTorch");
     model.setBlock(block);
-    block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
     return new ZooNet(variant, model, List.copyOf(b.units()), folded);
+  }
+
+  /** Kaiming/He normal: N(0, 2 / fan_in). */
+  public static Initializer heNormal() {
+    return new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2);
   }
 
   public Variant variant() {
