@@ -17,9 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * An ImageFolder dataset decoded once into memory as uint8 RGB crops (the eval transform up to {@code ToTensor}),
@@ -39,15 +38,26 @@ record LabelledImages(List<String> classes, byte[][] crops, int[] labels, int si
     String prefix = fs.makeQualified(root).toString().replaceAll("/+$", "") + "/";
     List<String[]> files = new ArrayList<>();
     TreeSet<String> found = new TreeSet<>();
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-    while (it.hasNext()) {
-      String p = it.next().getPath().toString();
-      String rel = p.startsWith(prefix) ? p.substring(prefix.length()) : p;
-      int slash = rel.indexOf('/');
-      String ext = p.substring(p.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
-      if (slash > 0 && EXTENSIONS.contains(ext) && !rel.startsWith(".") && !rel.startsWith("_")) {
-        files.add(new String[] {p, rel.substring(0, slash)});
-        found.add(rel.substring(0, slash));
+    // listStatus, not listFiles: the local file system forks `ls` per LocatedFileStatus to read permissions
+    java.util.ArrayDeque<Path> dirs = new java.util.ArrayDeque<>(List.of(root));
+    while (!dirs.isEmpty()) {
+      for (FileStatus st : fs.listStatus(dirs.pop())) {
+        String n = st.getPath().getName();
+        if (n.startsWith(".") || n.startsWith("_")) {
+          continue;
+        }
+        if (st.isDirectory()) {
+          dirs.push(st.getPath());
+          continue;
+        }
+        String p = st.getPath().toString();
+        String rel = p.startsWith(prefix) ? p.substring(prefix.length()) : p;
+        int slash = rel.indexOf('/');
+        String ext = n.substring(n.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+        if (slash > 0 && EXTENSIONS.contains(ext)) {
+          files.add(new String[] {p, rel.substring(0, slash)});
+          found.add(rel.substring(0, slash));
+        }
       }
     }
     if (files.isEmpty()) {
