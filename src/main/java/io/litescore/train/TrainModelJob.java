@@ -124,7 +124,12 @@ public final class TrainModelJob {
               NDList pred = trainer.forward(new NDList(input));
               NDArray loss = trainer.getLoss().evaluate(new NDList(label), pred);
               gc.backward(loss);
-              lossSum += loss.getFloat() * n;
+              float l = loss.getFloat();
+              if (!Float.isFinite(l)) {
+                throw new IllegalStateException("Cannot train " + variant.name() + ": the loss became " + l
+                    + " in epoch " + epoch + " after " + seen + " images; lower --lr (now " + o.lr() + ")");
+              }
+              lossSum += l * n;
               int[] argmax = pred.singletonOrThrow().argMax(1).toType(DataType.INT32, false).toIntArray();
               for (int i = 0; i < n; i++) {
                 correct += argmax[i] == y[i] ? 1 : 0;
