@@ -61,7 +61,17 @@ public final class ImageDecoder {
               "image too large: " + w + "x" + h + " = " + (w * h) + " pixels exceeds the limit of " + maxPixels
                   + " (dataset.max-pixels)");
         }
-        return toRgb(reader.readAsRenderedImage(0, null));
+        List<String> warnings = new ArrayList<>();
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        RenderedImage image = reader.readAsRenderedImage(0, null);
+        RgbImage rgb = toRgb(image);
+        for (String warning : warnings) {
+          // libjpeg fills a truncated or corrupt stream with grey and warns; PIL refuses such files
+          if (warning.contains("Premature end") || warning.contains("Corrupt") || warning.contains("Invalid")) {
+            throw new ImageDecodeException("truncated or corrupt image data (" + warning.strip() + ")");
+          }
+        }
+        return rgb;
       } catch (ImageDecodeException e) {
         throw e;
       } catch (IOException | RuntimeException | OutOfMemoryError e) {

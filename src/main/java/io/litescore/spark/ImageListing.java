@@ -62,30 +62,41 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
     }
   }
 
-  /** A case-insensitive glob of the configured extensions: {@code *.{[jJ][pP][gG],[pP][nN][gG]}}. */
-  static String glob(List<String> extensions) {
-    List<String> parts = new ArrayList<>();
-    for (String e : extensions) {
-      StringBuilder s = new StringBuilder();
-      for (char ch : e.toCharArray()) {
-        if (Character.isLetter(ch)) {
-          s.append('[').append(Character.toLowerCase(ch)).append(Character.toUpperCase(ch)).append(']');
-        } else {
-          s.append(ch);
-        }
-      }
-      parts.add(s.toString());
-    }
-    return "*.{" + String.join(",", parts) + "}";
-  }
-
+  /**
+   * Image files below the root as {@code (path, length)}: the root's own files are listed on the driver, each
+   * sub-folder is walked by an executor task ({@link FileWalker}).
+   */
   private static Dataset<Row> files(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
     String root = root(ds, conf);
-    return spark.read().format("binaryFile")
-        .option("recursiveFileLookup", "true")
-        .option("pathGlobFilter", glob(ds.extensions()))
-        .load(root)
-        .select(col("path"), col("length"));
+    FileWalker walker = new FileWalker(ds.extensions(), new SerializableHadoopConf(conf));
+    List<String> dirs = new ArrayList<>();
+    List<Row> top = new ArrayList<>();
+    try {
+      Path p = new Path(root);
+      for (FileStatus s : p.getFileSystem(conf).listStatus(p)) {
+        String n = s.getPath().getName();
+        if (FileWalker.hidden(n)) {
+          continue;
+        }
+        if (s.isDirectory()) {
+          dirs.add(s.getPath().toString());
+        } else if (walker.wanted(n)) {
+          top.add(RowFactory.create(s.getPath().toString(), s.getLen()));
+        }
+      }
+    } catch (IOException e) {
+      throw ConfigError.of("dataset.path", ds.path(), "a readable directory (" + e.getMessage() + ")");
+    }
+    StructType schema = new StructType().add("path", DataTypes.StringType, false)
+        .add("length", DataTypes.LongType, false);
+    Dataset<Row> rootFiles = spark.createDataFrame(top, schema);
+    if (dirs.isEmpty()) {
+      return rootFiles;
+    }
+    int tasks = Math.min(dirs.size(), spark.sparkContext().defaultParallelism() * 4);
+    Dataset<Row> walked = spark.createDataset(dirs, Encoders.STRING()).repartition(tasks)
+        .flatMap(walker, Encoders.row(schema));
+    return rootFiles.union(walked);
   }
 
   private static ImageListing imageFolder(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {

@@ -74,6 +74,9 @@ public final class ScoreImagesJob {
     }
   }
 
+  /** Default partition size: a few seconds of work per task, small enough to spread over every core. */
+  static final int IMAGES_PER_PARTITION = 256;
+
   private final SparkSession spark;
   private final ScoreConfig config;
   private final PrintStream out;
@@ -122,16 +125,18 @@ public final class ScoreImagesJob {
             + "label, but model " + m.name() + " does not know " + unknown);
       }
     }
-    Dataset<Row> images = config.dataset().partitions() > 0
-        ? listing.images().repartition(config.dataset().partitions())
-        : listing.images();
-    long total = images.count();
+    Dataset<Row> listed = listing.images().cache();
+    long total = listed.count();
     if (total == 0) {
       throw ConfigError.of("dataset.path", config.dataset().path(), "a folder with at least one image with an "
           + "extension in " + config.dataset().extensions() + " (found none)");
     }
+    int partitions = config.dataset().partitions() > 0 ? config.dataset().partitions()
+        : (int) Math.max(spark.sparkContext().defaultParallelism(), (total + IMAGES_PER_PARTITION - 1)
+            / IMAGES_PER_PARTITION);
+    Dataset<Row> images = listed.repartition(partitions).cache();
     out.printf("Dataset %s: %d images (%s), %d partitions%n", config.dataset().path(), total,
-        config.dataset().layout().key(), images.rdd().getNumPartitions());
+        config.dataset().layout().key(), partitions);
 
     // 3. Score, one model at a time; each replaces its own (run_id, model) partition.
     String predictionsPath = output + "/predictions";
@@ -177,6 +182,8 @@ public final class ScoreImagesJob {
       m.bytes().unpersist(false);
     }
 
+    images.unpersist(false);
+    listed.unpersist(false);
     jsc.setJobGroup(group, "litescore " + runId + ": write metrics", false);
     writeByRun(spark.createDataFrame(metricRows, METRICS), output + "/metrics");
     writeByRun(spark.createDataFrame(classRows, CLASS_METRICS).coalesce(1), output + "/class_metrics");
