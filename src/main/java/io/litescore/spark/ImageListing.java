@@ -15,7 +15,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.MapFunction;
+import scala.Tuple2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -126,6 +130,30 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
     return new ImageListing(images, labels);
   }
 
+  /**
+   * Fails fast, naming line numbers, when CSV rows have the wrong number of fields or no path: Spark's CSV reader
+   * would silently pad or truncate them. One pass over the manifest; only the first bad line numbers come back.
+   */
+  static void checkCsvRows(SparkSession spark, String manifest, int columns, int pathColumn) {
+    JavaRDD<Tuple2<String, Long>> lines = spark.read().textFile(manifest).javaRDD().zipWithIndex()
+        .map(t -> new Tuple2<>(t._1(), t._2() + 1));
+    JavaRDD<String> bad = lines.filter(t -> t._2() > 1 && !t._1().isBlank())
+        .map(t -> {
+          String[] f = new CsvParser(new CsvParserSettings()).parseLine(t._1());
+          if (f == null || f.length != columns) {
+            return "line " + t._2() + ": " + (f == null ? 0 : f.length) + " fields, the header has " + columns;
+          }
+          return f[pathColumn] == null || f[pathColumn].isBlank() ? "line " + t._2() + ": empty path" : "";
+        })
+        .filter(m -> !m.isEmpty());
+    List<String> first = bad.take(5);
+    if (!first.isEmpty()) {
+      long n = bad.count();
+      throw ConfigError.of("dataset.manifest", manifest, "one path[,label] row per line; " + n + " row(s) are not: "
+          + String.join("; ", first) + (n > first.size() ? "; ..." : ""));
+    }
+  }
+
   private static ImageListing manifest(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
     String manifest = ds.manifest();
     Dataset<Row> raw;
@@ -148,6 +176,9 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
           + columns);
     }
     boolean labelled = columns.contains("label");
+    if (!raw.isStreaming() && !manifest.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
+      checkCsvRows(spark, manifest, columns.size(), columns.indexOf("path"));
+    }
     String base;
     try {
       base = ds.path().isBlank()

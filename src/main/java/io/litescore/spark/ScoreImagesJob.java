@@ -98,6 +98,13 @@ public final class ScoreImagesJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String runId = config.run().id();
     String output = qualify(config.run().output(), hadoop, "run.output");
+    if (!config.dataset().path().isBlank()) {
+      String input = qualify(config.dataset().path(), hadoop, "dataset.path").replaceAll("/+$", "");
+      if (output.equals(input) || output.startsWith(input + "/")) {
+        throw ConfigError.of("run.output", config.run().output(), "a location outside dataset.path (" + input
+            + "), or the next run would read its own output");
+      }
+    }
     int threads = threads();
     spark.conf().set("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
     String group = "litescore-" + runId;

@@ -220,4 +220,23 @@ class ScoreImagesJobTest {
     assertThatThrownBy(() -> run(broken)).isInstanceOf(ConfigError.class)
         .hasMessageContaining("models[0].uri").hasMessageContaining("TorchScript");
   }
+
+  @Test
+  void outputInsideInputAndBadManifestRowsFailFast() {
+    ScoreConfig inside = config("o", data.resolve("red/out"), "");
+    assertThatThrownBy(() -> run(inside)).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("run.output").hasMessageContaining("outside dataset.path");
+
+    Path manifest = Fixtures.write(dir.resolve("bad-manifest.csv"), ("path,label\n"
+        + "red/r1.png,red\n"
+        + "red/r2.png,red,extra\n"
+        + ",blue\n"
+        + "blue/b1.png,blue\n").getBytes(StandardCharsets.UTF_8));
+    ScoreConfig bad = config("bm", dir.resolve("out-bm"), "dataset { layout = manifest, manifest = \""
+        + Fixtures.hocon(manifest) + "\" }");
+    assertThatThrownBy(() -> run(bad)).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("dataset.manifest")
+        .hasMessageContaining("line 3: 3 fields, the header has 2")
+        .hasMessageContaining("line 4: empty path");
+  }
 }
