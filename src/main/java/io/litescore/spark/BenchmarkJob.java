@@ -1,0 +1,254 @@
+package io.litescore.spark;
+
+import com.typesafe.config.ConfigFactory;
+import io.litescore.config.ConfigLoader;
+import io.litescore.config.ScoreConfig;
+import io.litescore.image.ImageDecoder;
+import io.litescore.image.Preprocessing;
+import io.litescore.image.RgbImage;
+import io.litescore.runtime.BatchScorer;
+import io.litescore.runtime.ModelCache;
+import io.litescore.runtime.TensorBatch;
+import io.litescore.runtime.TorchRuntime;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code litescore bench}: where the time of a scoring run goes, on the same images and cores. (a) model only,
+ * tensors in memory, per batch size and libtorch thread count; (b) decode and preprocess, ms per image, one
+ * thread; (c) the whole work in one JVM without Spark (one decode → preprocess → infer loop per core); (d)
+ * end-to-end {@code score} on local Spark with all models in one run; (e) the same models in separate runs.
+ * Wall and process CPU seconds for every phase, and the process's peak RSS.
+ */
+public final class BenchmarkJob {
+  /** How much to measure. */
+  public record Options(int maxImages, int[] batchSizes, int[] threads, double seconds) {}
+
+  /** One measurement. */
+  public record Measurement(String phase, String model, int batch, int threads, long images, double wallSeconds,
+      double cpuSeconds, double imagesPerSecond, double msPerImage) {}
+
+  /** Everything measured, plus the process's peak resident memory. */
+  public record Result(List<Measurement> rows, long peakRssBytes, int cores) {}
+
+  private final SparkSession spark;
+  private final ScoreConfig config;
+  private final Options o;
+  private final PrintStream out;
+  private final List<Measurement> rows = new ArrayList<>();
+
+  public BenchmarkJob(SparkSession spark, ScoreConfig config, Options options, PrintStream out) {
+    this.spark = spark;
+    this.config = config;
+    this.o = options;
+    this.out = out;
+  }
+
+  public Result run() throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int cores = spark.sparkContext().defaultParallelism();
+    TorchRuntime.start(1);
+    List<ModelArtifact> models = new ArrayList<>();
+    for (ScoreConfig.Model spec : config.models()) {
+      models.add(ModelArtifact.load(spec, hadoop, jsc));
+    }
+
+    List<String> paths = new ArrayList<>();
+    Iterator<Row> it = new FileWalker(config.dataset().extensions(), new SerializableHadoopConf(hadoop))
+        .call(HadoopFiles.qualify(config.dataset().path(), hadoop));
+    while (it.hasNext() && paths.size() < o.maxImages()) {
+      paths.add(it.next().getString(0));
+    }
+    if (paths.isEmpty()) {
+      throw new IOException("Cannot benchmark: no images under " + config.dataset().path());
+    }
+    List<byte[]> files = new ArrayList<>();
+    for (String p : paths) {
+      files.add(HadoopFiles.readAll(p, -1, hadoop));
+    }
+    out.printf("Benchmark on %d images from %s, %d models, %d cores%n", files.size(), config.dataset().path(),
+        models.size(), cores);
+
+    decodeAndPreprocess(files, models);
+    modelOnly(models);
+    oneJvmLoop(files, models, cores);
+    endToEnd(paths, models);
+    return new Result(List.copyOf(rows), io.litescore.runtime.ProcessMemory.peakRssBytes(), cores);
+  }
+
+  private void decodeAndPreprocess(List<byte[]> files, List<ModelArtifact> models) throws Exception {
+    ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
+    List<RgbImage> decoded = new ArrayList<>();
+    long c0 = cpu();
+    long t0 = System.nanoTime();
+    for (byte[] f : files) {
+      try {
+        decoded.add(decoder.decode(f));
+      } catch (io.litescore.image.ImageDecodeException e) {
+        // an undecodable file is skipped here; score turns it into an error row
+      }
+    }
+    add("b decode", "-", 0, 1, decoded.size(), t0, c0);
+    Map<Preprocessing, Boolean> seen = new LinkedHashMap<>();
+    for (ModelArtifact m : models) {
+      Preprocessing p = m.preprocessing();
+      if (seen.put(p, true) != null) {
+        continue;
+      }
+      float[] buf = new float[p.tensorSize()];
+      c0 = cpu();
+      t0 = System.nanoTime();
+      for (RgbImage img : decoded) {
+        p.apply(img, buf, 0);
+      }
+      add("b preprocess " + p.resize() + "/" + p.crop(), "-", 0, 1, decoded.size(), t0, c0);
+    }
+  }
+
+  private void modelOnly(List<ModelArtifact> models) {
+    Random rnd = new Random(0);
+    for (ModelArtifact m : models) {
+      var model = ModelCache.get(m.source(), m.sha256(), () -> m.bytes().value(), 1).model();
+      int crop = m.preprocessing().crop();
+      for (int t : o.threads()) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(t);
+        for (int b : o.batchSizes()) {
+          float[] x = new float[b * 3 * crop * crop];
+          for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+          }
+          try (BatchScorer s = new BatchScorer(model)) {
+            TensorBatch batch = new TensorBatch(x, b, 3, crop, crop);
+            s.logits(batch);
+            s.logits(batch);
+            long n = 0;
+            long c0 = cpu();
+            long t0 = System.nanoTime();
+            while (System.nanoTime() - t0 < o.seconds() * 1e9) {
+              s.logits(batch);
+              n += b;
+            }
+            add("a model only", m.name(), b, t, n, t0, c0);
+          }
+        }
+      }
+    }
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+  }
+
+  /** One worker per core, each with its own predictor and one libtorch thread, pulling images from a counter. */
+  private void oneJvmLoop(List<byte[]> files, List<ModelArtifact> models, int cores) throws Exception {
+    for (ModelArtifact m : models) {
+      var model = ModelCache.get(m.source(), m.sha256(), () -> m.bytes().value(), 1).model();
+      Preprocessing p = m.preprocessing();
+      int bs = m.spec().batchSize();
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(cores);
+      long c0 = cpu();
+      long t0 = System.nanoTime();
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int w = 0; w < cores; w++) {
+        done.add(pool.submit(() -> {
+          ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
+          float[] buf = new float[bs * p.tensorSize()];
+          int scored = 0;
+          try (BatchScorer s = new BatchScorer(model)) {
+            int inBatch = 0;
+            for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+              try {
+                p.apply(decoder.decode(files.get(i)), buf, inBatch * p.tensorSize());
+                inBatch++;
+              } catch (io.litescore.image.ImageDecodeException e) {
+                continue;
+              }
+              if (inBatch == bs) {
+                s.logits(new TensorBatch(buf, inBatch, 3, p.crop(), p.crop()));
+                scored += inBatch;
+                inBatch = 0;
+              }
+            }
+            if (inBatch > 0) {
+              s.logits(new TensorBatch(buf, inBatch, 3, p.crop(), p.crop()));
+              scored += inBatch;
+            }
+          }
+          return scored;
+        }));
+      }
+      long n = 0;
+      for (Future<Integer> f : done) {
+        n += f.get();
+      }
+      pool.shutdown();
+      add("c one-JVM loop", m.name(), bs, 1, n, t0, c0);
+    }
+  }
+
+  private void endToEnd(List<String> paths, List<ModelArtifact> models) throws IOException {
+    Path dir = Files.createTempDirectory("litescore-bench-");
+    Path manifest = dir.resolve("images.csv");
+    StringBuilder csv = new StringBuilder("path\n");
+    paths.forEach(p -> csv.append('"').append(p.replace("\"", "\"\"")).append("\"\n"));
+    Files.writeString(manifest, csv);
+    String base = "run.output = \"" + dir.resolve("out").toUri() + "\"\n"
+        + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n";
+    long c0 = cpu();
+    long t0 = System.nanoTime();
+    ScoreImagesJob.Result all = score(base + "run.id = bench-all\n", config.models());
+    add("d score, all models in one run", "all", 0, 1, all.images() * models.size(), t0, c0);
+    for (ScoreImagesJob.ModelResult r : all.models()) {
+      rows.add(new Measurement("d score, all models in one run", r.model(), 0, 1, r.images(), r.wallSeconds(),
+          Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
+    }
+    c0 = cpu();
+    t0 = System.nanoTime();
+    long images = 0;
+    for (ScoreConfig.Model m : config.models()) {
+      images += score(base + "run.id = bench-" + m.name() + "\n", List.of(m)).images();
+    }
+    add("e score, one run per model", "all", 0, 1, images, t0, c0);
+  }
+
+  private ScoreImagesJob.Result score(String overrides, List<ScoreConfig.Model> models) {
+    ScoreConfig base = ConfigLoader.parse(ConfigFactory.parseString(overrides + "models = [ { name = x, uri = x, "
+        + "labels = x } ]"));
+    ScoreConfig c = new ScoreConfig(base.run(), base.dataset(), models, config.output(), config.runtime(),
+        config.sparkConf());
+    return new ScoreImagesJob(spark, c, new PrintStream(PrintStream.nullOutputStream())).run();
+  }
+
+  private void add(String phase, String model, int batch, int threads, long images, long t0, long c0) {
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double cpuS = (cpu() - c0) / 1e9;
+    Measurement m = new Measurement(phase, model, batch, threads, images, wall, cpuS, images / wall,
+        images == 0 ? Double.NaN : 1000 * wall / images);
+    rows.add(m);
+    out.printf(Locale.ROOT, "%-34s %-28s b=%-3d t=%d  %7d img  %8.2f s  cpu %8.2f s  %8.1f img/s  %7.2f ms/img%n",
+        m.phase(), m.model(), m.batch(), m.threads(), m.images(), m.wallSeconds(), m.cpuSeconds(),
+        m.imagesPerSecond(), m.msPerImage());
+  }
+
+  private static long cpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}
