@@ -118,8 +118,8 @@ public final class ConfigLoader {
     ScoreConfig.Output output = new ScoreConfig.Output(intAtLeast(c, "output.top-k", 1), bool(c, "output.logits"));
 
     String device = string(c, "runtime.device");
-    if (!device.equals("cpu")) {
-      throw ConfigError.of("runtime.device", device, "cpu");
+    if (!List.of("auto", "cpu", "gpu").contains(device)) {
+      throw ConfigError.of("runtime.device", device, "auto, cpu or gpu");
     }
     ScoreConfig.Runtime runtime = new ScoreConfig.Runtime(device, intAtLeast(c, "runtime.threads", 0));
 

@@ -29,7 +29,13 @@ public final class ModelCache {
    * @param threads libtorch intra-op threads, applied if this is the first model of the JVM
    */
   public static Entry get(ModelSource source, String sha256, Supplier<byte[]> bytes, int threads) {
-    String key = source.cacheKey(sha256);
+    return get(source, sha256, bytes, threads, DeviceChoice.CPU);
+  }
+
+  /** As {@link #get(ModelSource, String, Supplier, int)}, on a device: one model per (model, device) and JVM. */
+  public static Entry get(ModelSource source, String sha256, Supplier<byte[]> bytes, int threads,
+      DeviceChoice device) {
+    String key = source.cacheKey(sha256) + "@" + device;
     Model cached = MODELS.get(key);
     if (cached != null) {
       return new Entry(cached, false);
@@ -40,7 +46,7 @@ public final class ModelCache {
         return new Entry(cached, false);
       }
       TorchRuntime.start(threads);
-      Model model = source.materialise(bytes.get());
+      Model model = source.materialise(bytes.get(), device);
       MODELS.put(key, model);
       LOADS.incrementAndGet();
       return new Entry(model, true);

@@ -38,9 +38,10 @@ public record ModelSource(String name, String arch, int classes, String stem, in
   }
 
   /** Loads the model; call once per JVM through {@link ModelCache}. */
-  public Model materialise(byte[] bytes) {
+  public Model materialise(byte[] bytes, DeviceChoice device) {
+    Device dev = device.gpu() ? Device.gpu(device.index()) : Device.cpu();
     if (isZoo()) {
-      ZooNet net = ZooNet.build(Variant.named(arch), classes, inputSize, Stem.valueOf(stem), true);
+      ZooNet net = ZooNet.build(Variant.named(arch), classes, inputSize, Stem.valueOf(stem), true, dev);
       try {
         net.load(Safetensors.read(bytes).tensors());
       } catch (IOException | RuntimeException e) {
@@ -50,7 +51,7 @@ public record ModelSource(String name, String arch, int classes, String stem, in
       }
       return net.model();
     }
-    Model model = Model.newInstance(name, Device.cpu(), "PyTorch");
+    Model model = Model.newInstance(name, dev, "PyTorch");
     try {
       model.load(new ByteArrayInputStream(bytes));
       return model;

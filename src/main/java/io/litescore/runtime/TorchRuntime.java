@@ -29,6 +29,11 @@ public final class TorchRuntime {
     return Engine.getEngine("PyTorch");
   }
 
+  /** CUDA devices the libtorch on the classpath can use (0 with the CPU-only natives). */
+  public static int gpuCount() {
+    return Engine.getEngine("PyTorch").getGpuCount();
+  }
+
   /** Intra-op threads libtorch actually uses. */
   public static int threads() {
     return JniUtils.getNumThreads();

@@ -29,6 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -155,8 +156,9 @@ public final class ScoreImagesJob {
     for (ModelArtifact m : models) {
       LongAccumulator done = jsc.sc().longAccumulator("images done " + m.name());
       LongAccumulator loads = jsc.sc().longAccumulator("model loads " + m.name());
+      CollectionAccumulator<String> devices = jsc.sc().collectionAccumulator("devices " + m.name());
       ScorePartition score = new ScorePartition(runId, m, config.output(), config.dataset().maxPixels(), threads,
-          conf, done, loads);
+          conf, done, loads, config.runtime().device(), devices);
       jsc.setJobGroup(group, "litescore " + runId + ": score " + m.name(), false);
       Timestamp startedAt = Timestamp.from(Instant.now());
       long t0 = System.nanoTime();
@@ -179,7 +181,7 @@ public final class ScoreImagesJob {
       results.add(r);
       metricRows.add(RowFactory.create(m.name(), m.sha256(), config.dataset().path(), mm.images(), mm.scored(),
           mm.failed(), mm.top1(), mm.top5(), mm.meanClassAccuracy(), wall, r.imagesPerSecond(),
-          m.spec().batchSize(), threads, config.runtime().device(), startedAt, runId));
+          m.spec().batchSize(), threads, String.join(",", new TreeSet<>(devices.value())), startedAt, runId));
       for (ClassMetrics c : mm.classes()) {
         classRows.add(RowFactory.create(m.name(), c.label(), c.support(), c.top1(), c.precision(), c.recall(),
             runId));

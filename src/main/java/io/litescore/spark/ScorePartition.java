@@ -7,6 +7,8 @@ import io.litescore.image.Preprocessing;
 import io.litescore.image.RgbImage;
 import io.litescore.metrics.TopK;
 import io.litescore.runtime.BatchScorer;
+import io.litescore.runtime.DeviceChoice;
+import io.litescore.runtime.TorchRuntime;
 import io.litescore.runtime.ModelCache;
 import io.litescore.runtime.TensorBatch;
 import java.io.FileNotFoundException;
@@ -20,6 +22,8 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -37,9 +41,12 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
   private final SerializableHadoopConf conf;
   private final LongAccumulator done;
   private final LongAccumulator loads;
+  private final String deviceSetting;
+  private final CollectionAccumulator<String> devices;
 
   ScorePartition(String runId, ModelArtifact model, ScoreConfig.Output output, long maxPixels, int threads,
-      SerializableHadoopConf conf, LongAccumulator done, LongAccumulator loads) {
+      SerializableHadoopConf conf, LongAccumulator done, LongAccumulator loads, String deviceSetting,
+      CollectionAccumulator<String> devices) {
     this.runId = runId;
     this.model = model;
     this.output = output;
@@ -48,6 +55,8 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     this.conf = conf;
     this.done = done;
     this.loads = loads;
+    this.deviceSetting = deviceSetting;
+    this.devices = devices;
   }
 
   @Override
@@ -55,17 +64,30 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
     if (!input.hasNext()) {
       return input;
     }
-    ModelCache.Entry entry = ModelCache.get(model.source(), model.sha256(), () -> model.bytes().value(), threads);
+    TaskContext task = TaskContext.get();
+    TorchRuntime.start(threads);
+    DeviceChoice device = DeviceChoice.choose(deviceSetting, taskGpus(task), TorchRuntime.gpuCount());
+    devices.add(device.toString());
+    ModelCache.Entry entry = ModelCache.get(model.source(), model.sha256(), () -> model.bytes().value(), threads,
+        device);
     if (entry.loadedNow()) {
       loads.add(1);
     }
     BatchScorer scorer = new BatchScorer(entry.model());
     Batches batches = new Batches(input, scorer);
-    TaskContext task = TaskContext.get();
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> batches.close());
     }
     return batches;
+  }
+
+  /** The GPU addresses Spark assigned this task (none in local mode without GPU resources). */
+  static List<String> taskGpus(TaskContext task) {
+    if (task == null) {
+      return List.of();
+    }
+    ResourceInformation gpu = scala.jdk.javaapi.CollectionConverters.asJava(task.resources()).get("gpu");
+    return gpu == null ? List.of() : List.of(gpu.addresses());
   }
 
   /** Pulls one batch at a time from the input; output rows wait in a queue. */

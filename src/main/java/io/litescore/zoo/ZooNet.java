@@ -37,7 +37,12 @@ public final class ZooNet implements AutoCloseable {
    * @param folded true for inference: every BatchNorm is merged into the convolution before it at load time
    */
   public static ZooNet build(Variant variant, int classes, int inputSize, Stem stem, boolean folded) {
-    ZooNet net = forTraining(variant, classes, stem, folded);
+    return build(variant, classes, inputSize, stem, folded, Device.cpu());
+  }
+
+  /** As {@link #build(Variant, int, int, Stem, boolean)}, on the given device. */
+  public static ZooNet build(Variant variant, int classes, int inputSize, Stem stem, boolean folded, Device device) {
+    ZooNet net = create(variant, classes, stem, folded, device);
     net.block().initialize(net.model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, inputSize, inputSize));
     return net;
   }
@@ -47,10 +52,14 @@ public final class ZooNet implements AutoCloseable {
    * of convolutions and linear layers get He (Kaiming) normal initialisation, as torchvision uses.
    */
   public static ZooNet forTraining(Variant variant, int classes, Stem stem, boolean folded) {
+    return create(variant, classes, stem, folded, Device.cpu());
+  }
+
+  private static ZooNet create(Variant variant, int classes, Stem stem, boolean folded, Device device) {
     NetBuilder b = new NetBuilder(folded);
     Block block = variant.build(b, classes, stem);
     block.setInitializer(heNormal(), Parameter.Type.WEIGHT);
-    Model model = Model.newInstance(variant.name(), Device.cpu(), "PyTorch");
+    Model model = Model.newInstance(variant.name(), device, "PyTorch");
     model.setBlock(block);
     return new ZooNet(variant, model, List.copyOf(b.units()), folded);
   }

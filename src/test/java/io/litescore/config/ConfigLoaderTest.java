@@ -74,7 +74,7 @@ class ConfigLoaderTest {
         .hasMessageContaining("models[1].name = \"a\": expected a name no other model in this run has");
     assertThatThrownBy(() -> parse("models = []")).hasMessageContaining("models = \"[]\": expected at least one");
     assertThatThrownBy(() -> parse("models = [ { name = a, labels = /l } ]"))
-        .hasMessageContaining("models[0].uri = (missing)");
+        .hasMessageContaining("models[0] = ").hasMessageContaining("expected exactly one of uri");
     assertThatThrownBy(() -> parse("models = [ { name = a, uri = /a, labels = /l, preprocessing.crop = 300 } ]"))
         .hasMessageContaining("models[0].preprocessing.crop = 300: expected at most preprocessing.resize (256)");
     assertThatThrownBy(() -> parse("models = [ { name = a, uri = /a, labels = /l, preprocessing.std = [1, 0, 1] } ]"))
