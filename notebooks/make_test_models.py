@@ -1,4 +1,4 @@
-"""Writes the tiny TorchScript test model used by litescore's Spark tests.
+"""Writes the tiny TorchScript test models used by litescore's Spark tests.
 
 channel_mean.pt: logits = per-channel mean of the normalised input, so a solid red, green or blue image is
 classified as "red", "green" or "blue" with certainty. Predictions are known by construction, which lets the
@@ -17,10 +17,21 @@ class ChannelMean(nn.Module):
         return x.mean(dim=(2, 3))
 
 
+class FailsOnBigBatch(nn.Module):
+    """Like ChannelMean, but raises for batches of more than 2 images: a model that breaks mid-run (the dry run
+    uses one image), to test that a failed run publishes nothing."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[0] > 2:
+            raise RuntimeError("simulated failure for a batch of more than 2 images")
+        return x.mean(dim=(2, 3))
+
+
 if __name__ == "__main__":
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "models")
     os.makedirs(out, exist_ok=True)
     torch.jit.script(ChannelMean().eval()).save(os.path.join(out, "channel_mean.pt"))
+    torch.jit.script(FailsOnBigBatch().eval()).save(os.path.join(out, "fails_on_big_batch.pt"))
     with open(os.path.join(out, "channel_mean.labels"), "w") as f:
         f.write("red\ngreen\nblue\n")
     print("wrote", out)

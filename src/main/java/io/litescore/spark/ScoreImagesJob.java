@@ -147,8 +147,11 @@ public final class ScoreImagesJob {
         config.dataset().layout().key(), partitions);
 
     // 3. Score, one model at a time; each replaces its own (run_id, model) partition.
-    String predictionsPath = output + "/predictions";
-    deleteRun(output, runId, hadoop);
+    // Everything is written under a hidden staging folder first and published at the end (RunPublisher): readers
+    // never see a half-written run, and a failed run leaves the previous output of its id in place.
+    RunPublisher publisher = RunPublisher.start(output, runId, hadoop);
+    String staging = publisher.staging();
+    String predictionsPath = staging + "/predictions";
     SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
     List<ModelResult> results = new ArrayList<>();
     List<Row> metricRows = new ArrayList<>();
@@ -165,8 +168,7 @@ public final class ScoreImagesJob {
       try (Progress p = new Progress(m.name(), total, done::value, progressIntervalMillis, out)) {
         images.mapPartitions(score, Encoders.row(Predictions.schema(config.output().logits())))
             .write()
-            .mode(SaveMode.Overwrite)
-            .option("partitionOverwriteMode", "dynamic")
+            .mode(SaveMode.Append)
             .partitionBy("run_id", "model")
             .parquet(predictionsPath);
       }
@@ -194,15 +196,17 @@ public final class ScoreImagesJob {
     images.unpersist(false);
     listed.unpersist(false);
     jsc.setJobGroup(group, "litescore " + runId + ": write metrics", false);
-    writeByRun(spark.createDataFrame(metricRows, METRICS), output + "/metrics");
-    writeByRun(spark.createDataFrame(classRows, CLASS_METRICS).coalesce(1), output + "/class_metrics");
+    writeByRun(spark.createDataFrame(metricRows, METRICS), staging + "/metrics");
+    writeByRun(spark.createDataFrame(classRows, CLASS_METRICS), staging + "/class_metrics");
+    if (publisher.publish()) {
+      out.printf("Replaced the earlier output of run %s%n", runId);
+    }
     jsc.clearJobGroup();
     return new Result(runId, output, total, List.copyOf(results));
   }
 
   private static void writeByRun(Dataset<Row> df, String path) {
-    df.coalesce(1).write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-        .partitionBy("run_id").parquet(path);
+    df.coalesce(1).write().mode(SaveMode.Append).partitionBy("run_id").parquet(path);
   }
 
   /** Threads per task for libtorch: {@code runtime.threads}, else {@code spark.task.cpus}. */
@@ -248,22 +252,6 @@ public final class ScoreImagesJob {
       return HadoopFiles.qualify(uri, conf);
     } catch (IOException | IllegalArgumentException e) {
       throw ConfigError.of(key, uri, "a Hadoop URI (file://, hdfs://, s3a://) (" + e.getMessage() + ")");
-    }
-  }
-
-  /** Removes an earlier output of the same run id, so that a re-run leaves only its own rows. */
-  private void deleteRun(String output, String runId, Configuration conf) {
-    for (String table : List.of("predictions", "metrics", "class_metrics")) {
-      Path p = new Path(output + "/" + table + "/run_id=" + runId);
-      try {
-        FileSystem fs = p.getFileSystem(conf);
-        if (fs.exists(p)) {
-          out.printf("Replacing the earlier output of run %s in %s%n", runId, p.getParent());
-          fs.delete(p, true);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot replace earlier output of run " + runId + " at " + p, e);
-      }
     }
   }
 }

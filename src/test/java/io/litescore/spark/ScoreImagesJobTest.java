@@ -239,4 +239,30 @@ class ScoreImagesJobTest {
         .hasMessageContaining("line 3: 3 fields, the header has 2")
         .hasMessageContaining("line 4: empty path");
   }
+
+  @Test
+  void failedRunPublishesNothingAndItsRetrySucceeds() throws Exception {
+    Path out = dir.resolve("out-fail");
+    run(config("f", out, ""));
+    Path broken = Fixtures.copyResource("models/fails_on_big_batch.pt", dir.resolve("models/broken.pt"));
+    String twoModels = """
+        models = [
+          { name = colours, uri = "%s", labels = "%s", batch-size = 4, preprocessing { resize = 8, crop = 8 } }
+          { name = broken, uri = "%s", labels = "%s", batch-size = 4, preprocessing { resize = 8, crop = 8 } }
+        ]
+        """.formatted(Fixtures.hocon(model), Fixtures.hocon(labels), Fixtures.hocon(broken), Fixtures.hocon(labels));
+    assertThatThrownBy(() -> run(config("f", out, twoModels))).hasStackTraceContaining("simulated failure");
+
+    SparkSession spark = SharedSpark.get();
+    // the earlier output of run f is intact: one model, nine rows; nothing of the failed attempt is visible
+    assertThat(spark.read().parquet(out + "/predictions").where("run_id = 'f'").count()).isEqualTo(9);
+    assertThat(spark.read().parquet(out + "/predictions").select("model").distinct().count()).isEqualTo(1);
+    assertThat(spark.read().parquet(out + "/metrics").count()).isEqualTo(1);
+    assertThat(java.nio.file.Files.list(out.resolve("_staging")).count()).isEqualTo(1);
+
+    ScoreImagesJob.Result retry = run(config("f", out, ""));
+    assertThat(retry.models().get(0).images()).isEqualTo(9);
+    assertThat(out.resolve("_staging")).doesNotExist();
+    assertThat(spark.read().parquet(out + "/predictions").where("run_id = 'f'").count()).isEqualTo(9);
+  }
 }
