@@ -28,8 +28,15 @@ final class ScoreCommand implements Callable<Integer> {
           + "Repeatable; wins over --conf.")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = "--incremental", description = "Score only images that no earlier run in run.output scored with the "
+      + "same model bytes (same path, size and modification time); same as --set run.incremental=true.")
+  boolean incremental;
+
   @Override
   public Integer call() {
+    if (incremental) {
+      overrides.add("run.incremental=true");
+    }
     PrintStream out = System.out;
     ScoreConfig config;
     if (conf == null) {

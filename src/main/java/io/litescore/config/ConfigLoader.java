@@ -85,7 +85,7 @@ public final class ConfigLoader {
     if (!RUN_ID.matcher(runId).matches()) {
       throw ConfigError.of("run.id", runId, "letters, digits, '.', '_' or '-' (it names a Parquet partition)");
     }
-    ScoreConfig.Run run = new ScoreConfig.Run(runId, nonEmpty(c, "run.output"));
+    ScoreConfig.Run run = new ScoreConfig.Run(runId, nonEmpty(c, "run.output"), bool(c, "run.incremental"));
 
     String layoutText = string(c, "dataset.layout");
     Layout layout;

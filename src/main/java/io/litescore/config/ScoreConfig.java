@@ -14,8 +14,11 @@ public record ScoreConfig(
     Run run, Dataset dataset, List<Model> models, Output output, Runtime runtime, Map<String, String> sparkConf)
     implements Serializable {
 
-  /** {@code run.*}: the run's id (its partition in every output table) and the output root URI. */
-  public record Run(String id, String output) implements Serializable {}
+  /**
+   * {@code run.*}: the run's id (its partition in every output table), the output root URI, and whether to score
+   * only images that no earlier run scored with the same model bytes.
+   */
+  public record Run(String id, String output, boolean incremental) implements Serializable {}
 
   /** {@code dataset.layout}. */
   public enum Layout {

@@ -40,7 +40,7 @@ final class FileWalker implements FlatMapFunction<String, Row>, Serializable {
     return dot > 0 && extensions.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
-  /** Rows {@code (path, length)} of the image files below {@code dir}, recursively. */
+  /** Rows {@code (path, length, modified)} of the image files below {@code dir}, recursively. */
   @Override
   public Iterator<Row> call(String dir) throws IOException {
     Path start = new Path(dir);
@@ -68,7 +68,7 @@ final class FileWalker implements FlatMapFunction<String, Row>, Serializable {
         if (s.isDirectory()) {
           todo.push(s.getPath());
         } else if (wanted(name)) {
-          out.add(RowFactory.create(s.getPath().toString(), s.getLen()));
+          out.add(RowFactory.create(s.getPath().toString(), s.getLen(), s.getModificationTime()));
         }
       }
     }

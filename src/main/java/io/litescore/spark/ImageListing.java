@@ -32,11 +32,13 @@ import org.apache.spark.sql.types.StructType;
  * The images of a dataset as rows {@code (path, label, length)}, without reading their bytes: those are read on
  * executors while scoring. Also the set of labels the dataset uses, for checking them against each model.
  */
+/** Rows {@code (path, label, length, modified)}: length and modification time (ms) are -1 when unknown. */
 record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
   static final StructType SCHEMA = new StructType()
       .add("path", DataTypes.StringType, false)
       .add("label", DataTypes.StringType, true)
-      .add("length", DataTypes.LongType, false);
+      .add("length", DataTypes.LongType, false)
+      .add("modified", DataTypes.LongType, false);
 
   /** Label of a file directly under an ImageFolder root, which has no class folder. */
   static final String NO_CLASS_FOLDER = "\u0000no-class-folder";
@@ -45,7 +47,8 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
     return switch (ds.layout()) {
       case IMAGEFOLDER -> imageFolder(spark, ds, conf);
       case UNLABELED -> new ImageListing(
-          files(spark, ds, conf).select(col("path"), lit(null).cast("string").as("label"), col("length")),
+          files(spark, ds, conf).select(col("path"), lit(null).cast("string").as("label"), col("length"),
+              col("modified")),
           new TreeSet<>());
       case MANIFEST -> manifest(spark, ds, conf);
     };
@@ -85,14 +88,15 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
         if (s.isDirectory()) {
           dirs.add(s.getPath().toString());
         } else if (walker.wanted(n)) {
-          top.add(RowFactory.create(s.getPath().toString(), s.getLen()));
+          top.add(RowFactory.create(s.getPath().toString(), s.getLen(), s.getModificationTime()));
         }
       }
     } catch (IOException e) {
       throw ConfigError.of("dataset.path", ds.path(), "a readable directory (" + e.getMessage() + ")");
     }
     StructType schema = new StructType().add("path", DataTypes.StringType, false)
-        .add("length", DataTypes.LongType, false);
+        .add("length", DataTypes.LongType, false)
+      .add("modified", DataTypes.LongType, false);
     Dataset<Row> rootFiles = spark.createDataFrame(top, schema);
     if (dirs.isEmpty()) {
       return rootFiles;
@@ -124,7 +128,7 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
           String rel = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
           int slash = rel.indexOf('/');
           String label = slash > 0 ? rel.substring(0, slash) : NO_CLASS_FOLDER;
-          return RowFactory.create(path, label, r.getLong(1));
+          return RowFactory.create(path, label, r.getLong(1), r.getLong(2));
         },
         Encoders.row(SCHEMA));
     return new ImageListing(images, labels);
@@ -195,7 +199,7 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels) {
           String resolved = p.isEmpty() || new Path(p).toUri().getScheme() != null || p.startsWith("/")
               ? p : prefix + p;
           String label = r.isNullAt(1) || r.getString(1).isBlank() ? null : r.getString(1).strip();
-          return RowFactory.create(resolved, label, -1L);
+          return RowFactory.create(resolved, label, -1L, -1L);
         }, Encoders.row(SCHEMA));
     TreeSet<String> labels = new TreeSet<>();
     if (labelled) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * Accuracy of one model over its written predictions: Spark counts, {@link ClassificationMetrics} divides. Only
@@ -21,6 +22,21 @@ import org.apache.spark.sql.Row;
  */
 record ModelMetrics(long images, long scored, long failed, Double top1, Double top5, Double meanClassAccuracy,
     List<ClassMetrics> classes) {
+
+  /** Metrics of one model's predictions in a run; all zero when the run wrote none (nothing new to score). */
+  static ModelMetrics of(SparkSession spark, String predictionsPath, String runId, String model) {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(predictionsPath + "/run_id=" + runId + "/model="
+        + model);
+    try {
+      if (!dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(dir)) {
+        return new ModelMetrics(0, 0, 0, null, null, null, List.of());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return of(spark.read().parquet(predictionsPath)
+        .where(col("run_id").equalTo(runId).and(col("model").equalTo(model))));
+  }
 
   static ModelMetrics of(Dataset<Row> predictions) {
     Row totals = predictions.agg(

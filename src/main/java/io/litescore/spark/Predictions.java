@@ -19,6 +19,7 @@ final class Predictions {
         .add("topk_probs", DataTypes.createArrayType(DataTypes.FloatType, false), true)
         .add("correct_top1", DataTypes.BooleanType, true)
         .add("correct_top5", DataTypes.BooleanType, true);
+    s = s.add("file_size", DataTypes.LongType, true).add("file_modified", DataTypes.TimestampType, true);
     if (withLogits) {
       s = s.add("logits", DataTypes.createArrayType(DataTypes.FloatType, false), true);
     }

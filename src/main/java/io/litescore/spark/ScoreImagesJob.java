@@ -165,8 +165,16 @@ public final class ScoreImagesJob {
       jsc.setJobGroup(group, "litescore " + runId + ": score " + m.name(), false);
       Timestamp startedAt = Timestamp.from(Instant.now());
       long t0 = System.nanoTime();
-      try (Progress p = new Progress(m.name(), total, done::value, progressIntervalMillis, out)) {
-        images.mapPartitions(score, Encoders.row(Predictions.schema(config.output().logits())))
+      Dataset<Row> todo = images;
+      long count = total;
+      if (config.run().incremental()) {
+        todo = Incremental.notYetScored(spark, images, output, runId, m.name(), m.sha256());
+        count = todo.count();
+        out.printf("[%s] incremental: %d of %d images not scored before with this model%n", m.name(), count, total);
+      }
+      long modelTotal = count;
+      try (Progress p = new Progress(m.name(), modelTotal, done::value, progressIntervalMillis, out)) {
+        todo.mapPartitions(score, Encoders.row(Predictions.schema(config.output().logits())))
             .write()
             .mode(SaveMode.Append)
             .partitionBy("run_id", "model")
@@ -175,9 +183,7 @@ public final class ScoreImagesJob {
       double wall = (System.nanoTime() - t0) / 1e9;
 
       jsc.setJobGroup(group, "litescore " + runId + ": metrics " + m.name(), false);
-      Dataset<Row> written = spark.read().parquet(predictionsPath)
-          .where(col("run_id").equalTo(runId).and(col("model").equalTo(m.name())));
-      ModelMetrics mm = ModelMetrics.of(written);
+      ModelMetrics mm = ModelMetrics.of(spark, predictionsPath, runId, m.name());
       ModelResult r = new ModelResult(m.name(), m.sha256(), mm.images(), mm.scored(), mm.failed(), mm.top1(),
           mm.top5(), mm.meanClassAccuracy(), wall, mm.images() / wall, loads.value());
       results.add(r);

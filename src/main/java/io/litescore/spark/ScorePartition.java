@@ -142,12 +142,12 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         String path = r.getString(0);
         String label = r.isNullAt(1) ? null : r.getString(1);
         if (ImageListing.NO_CLASS_FOLDER.equals(label)) {
-          ready.add(error(path, null, null, "file is directly under the dataset root, not in a <label>/ folder"));
+          ready.add(error(r, null, null, "file is directly under the dataset root, not in a <label>/ folder"));
           continue;
         }
         Integer labelIndex = label == null ? null : model.labelIndex().get(label);
         if (label != null && labelIndex == null) {
-          ready.add(error(path, label, null, "label '" + label + "' is not a class of model " + model.name()));
+          ready.add(error(r, label, null, "label '" + label + "' is not a class of model " + model.name()));
           continue;
         }
         try {
@@ -158,13 +158,13 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
           pre.apply(img, buffer, batch.size() * pre.tensorSize());
           batch.add(r);
         } catch (FileNotFoundException e) {
-          ready.add(error(path, label, labelIndex, "file not found"));
+          ready.add(error(r, label, labelIndex, "file not found"));
         } catch (IOException e) {
-          ready.add(error(path, label, labelIndex, "cannot read file: " + e.getMessage()));
+          ready.add(error(r, label, labelIndex, "cannot read file: " + e.getMessage()));
         } catch (ImageDecodeException e) {
-          ready.add(error(path, label, labelIndex, e.getMessage()));
+          ready.add(error(r, label, labelIndex, e.getMessage()));
         } catch (RuntimeException | OutOfMemoryError e) {
-          ready.add(error(path, label, labelIndex, "cannot decode: " + e));
+          ready.add(error(r, label, labelIndex, "cannot decode: " + e));
         }
       }
       if (!batch.isEmpty()) {
@@ -203,6 +203,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
       v.add(seq(p));
       v.add(top1);
       v.add(top5);
+      addFileColumns(v, in);
       if (output.logits()) {
         List<Float> all = new ArrayList<>(logits.length);
         for (float f : logits) {
@@ -224,7 +225,13 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
       return index < model.labels().size() ? model.labels().get(index) : Integer.toString(index);
     }
 
-    private Row error(String path, String label, Integer labelIndex, String reason) {
+    private void addFileColumns(List<Object> v, Row in) {
+      v.add(in.getLong(2) < 0 ? null : in.getLong(2));
+      v.add(in.getLong(3) < 0 ? null : new java.sql.Timestamp(in.getLong(3)));
+    }
+
+    private Row error(Row in, String label, Integer labelIndex, String reason) {
+      String path = in.getString(0);
       List<Object> v = new ArrayList<>(14);
       v.add(path);
       v.add(label);
@@ -232,6 +239,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
       for (int i = 0; i < 7; i++) {
         v.add(null);
       }
+      addFileColumns(v, in);
       if (output.logits()) {
         v.add(null);
       }

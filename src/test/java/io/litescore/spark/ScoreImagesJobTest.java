@@ -265,4 +265,33 @@ class ScoreImagesJobTest {
     assertThat(out.resolve("_staging")).doesNotExist();
     assertThat(spark.read().parquet(out + "/predictions").where("run_id = 'f'").count()).isEqualTo(9);
   }
+
+  @Test
+  void incrementalRunsScoreOnlyNewOrChangedImages() throws Exception {
+    Path grow = dir.resolve("growing");
+    Fixtures.solidPng(grow.resolve("red/a.png"), RED, 8, 8);
+    Fixtures.solidPng(grow.resolve("green/b.png"), GREEN, 8, 8);
+    Path out = dir.resolve("out-incr");
+    String ds = "dataset.path = \"" + Fixtures.hocon(grow) + "\"\nrun.incremental = true";
+    ScoreImagesJob.Result day1 = run(config("day1", out, ds));
+    assertThat(day1.models().get(0).images()).isEqualTo(2);
+
+    Fixtures.solidPng(grow.resolve("blue/c.png"), BLUE, 8, 8);
+    Fixtures.solidPng(grow.resolve("red/d.png"), RED, 8, 8);
+    ScoreImagesJob.Result day2 = run(config("day2", out, ds));
+    assertThat(day2.images()).isEqualTo(4); // listed
+    assertThat(day2.models().get(0).images()).isEqualTo(2); // scored: the two new ones
+    ScoreImagesJob.Result day3 = run(config("day3", out, ds));
+    assertThat(day3.models().get(0).images()).isZero();
+
+    java.nio.file.Files.setLastModifiedTime(grow.resolve("red/a.png"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    ScoreImagesJob.Result day4 = run(config("day4", out, ds));
+    assertThat(day4.models().get(0).images()).isEqualTo(1); // a.png changed
+
+    SparkSession spark = SharedSpark.get();
+    assertThat(spark.read().parquet(out + "/predictions").select("path").distinct().count()).isEqualTo(4);
+    assertThat(spark.read().parquet(out + "/predictions").count()).isEqualTo(5);
+    assertThat(spark.read().parquet(out + "/predictions").where("file_size is null").count()).isZero();
+  }
 }
