@@ -9,6 +9,8 @@ import java.io.UncheckedIOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One materialised model per JVM, keyed by the sha256 of its bytes: every task of an executor shares it, whatever
@@ -17,6 +19,7 @@ import java.util.function.Supplier;
 public final class ModelCache {
   private static final ConcurrentHashMap<String, Model> MODELS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(ModelCache::closeAll, "litescore-model-cache-close"));
@@ -43,6 +46,7 @@ public final class ModelCache {
         return new Entry(cached, false);
       }
       TorchRuntime.start(threads);
+      long rssBefore = ProcessMemory.rssBytes();
       Model model = Model.newInstance(name, Device.cpu(), "PyTorch");
       try {
         model.load(new ByteArrayInputStream(bytes.get()));
@@ -56,6 +60,10 @@ public final class ModelCache {
       }
       MODELS.put(sha256, model);
       LOADS.incrementAndGet();
+      long rss = ProcessMemory.rssBytes();
+      LOG.info("Loaded model '{}' (sha256 {}) into this JVM: {} model(s) held, process RSS {} MiB ({} MiB before "
+          + "this model)", name, sha256.substring(0, Math.min(12, sha256.length())), MODELS.size(), rss >> 20,
+          rssBefore >> 20);
       return new Entry(model, true);
     }
   }

@@ -132,7 +132,8 @@ public final class ScoreImagesJob {
     out.printf("Dataset %s: %d images (%s), %d partitions%n", config.dataset().path(), total,
         config.dataset().layout().key(), images.rdd().getNumPartitions());
 
-    // 3. Score, one model at a time; each replaces its own (run_id, model) partition.
+    // 3. Score, one model at a time, each into its own (run_id, model) partition, appended after the run's old
+    //    output is deleted (see writeByRun).
     String predictionsPath = output + "/predictions";
     deleteRun(output, runId, hadoop);
     SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
@@ -150,8 +151,7 @@ public final class ScoreImagesJob {
       try (Progress p = new Progress(m.name(), total, done::value, progressIntervalMillis, out)) {
         images.mapPartitions(score, Encoders.row(Predictions.schema(config.output().logits())))
             .write()
-            .mode(SaveMode.Overwrite)
-            .option("partitionOverwriteMode", "dynamic")
+            .mode(SaveMode.Append)
             .partitionBy("run_id", "model")
             .parquet(predictionsPath);
       }
@@ -183,9 +183,12 @@ public final class ScoreImagesJob {
     return new Result(runId, output, total, List.copyOf(results));
   }
 
+  /**
+   * Appends: {@link #deleteRun} already removed this run's partitions. Not a dynamic partition overwrite, which the
+   * S3A committers (Spark 4.1's default for s3a://) refuse.
+   */
   private static void writeByRun(Dataset<Row> df, String path) {
-    df.coalesce(1).write().mode(SaveMode.Overwrite).option("partitionOverwriteMode", "dynamic")
-        .partitionBy("run_id").parquet(path);
+    df.coalesce(1).write().mode(SaveMode.Append).partitionBy("run_id").parquet(path);
   }
 
   /** Threads per task for libtorch: {@code runtime.threads}, else {@code spark.task.cpus}. */
