@@ -4,6 +4,8 @@ import ai.djl.Model;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One materialised model per JVM, keyed by what it is built from (the sha256 of its bytes, and for zoo models the
@@ -13,6 +15,7 @@ import java.util.function.Supplier;
 public final class ModelCache {
   private static final ConcurrentHashMap<String, Model> MODELS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(ModelCache::closeAll, "litescore-model-cache-close"));
@@ -46,9 +49,14 @@ public final class ModelCache {
         return new Entry(cached, false);
       }
       TorchRuntime.start(threads);
+      long rssBefore = ProcessMemory.rssBytes();
       Model model = source.materialise(bytes.get(), device);
       MODELS.put(key, model);
       LOADS.incrementAndGet();
+      long rss = ProcessMemory.rssBytes();
+      LOG.info("Loaded model '{}' (sha256 {}) into this JVM: {} model(s) held, process RSS {} MiB ({} MiB before "
+          + "this model)", source.name(), sha256.substring(0, Math.min(12, sha256.length())), MODELS.size(), rss >> 20,
+          rssBefore >> 20);
       return new Entry(model, true);
     }
   }

@@ -211,6 +211,10 @@ public final class ScoreImagesJob {
     return new Result(runId, output, total, List.copyOf(results));
   }
 
+  /**
+   * Appends into the run's fresh staging folder (see {@link RunPublisher}). Not a dynamic partition overwrite,
+   * which the S3A committers refuse.
+   */
   private static void writeByRun(Dataset<Row> df, String path) {
     df.coalesce(1).write().mode(SaveMode.Append).partitionBy("run_id").parquet(path);
   }
