@@ -2,12 +2,11 @@ package io.litescore.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
 import io.litescore.image.Npy;
 import io.litescore.testing.Fixtures;
+import io.litescore.testing.Parity;
 import io.litescore.testing.Resources;
 import io.litescore.testing.SharedSpark;
 import java.io.ByteArrayInputStream;
@@ -15,8 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,14 +27,10 @@ class TorchvisionParityTest {
 
   @Test
   void squeezenetLogitsMatchPyTorch() throws Exception {
-    JsonNode order = new ObjectMapper().readTree(Resources.bytes("reference/logits/order.json")).get("order");
-    Path photos = dir.resolve("photos");
-    for (JsonNode f : order) {
-      Fixtures.copyResource("reference/photos/" + f.asText(), photos.resolve(f.asText()));
-    }
+    List<String> order = Parity.photoOrder();
+    Path photos = Parity.copyPhotos(dir.resolve("photos"));
     Path model = Fixtures.copyResource("reference/models/squeezenet1_1.pt", dir.resolve("squeezenet1_1.pt"));
-    Path labels = Fixtures.write(dir.resolve("imagenet.labels"),
-        IntStream.range(0, 1000).mapToObj(i -> "class" + i).collect(Collectors.joining("\n")).getBytes());
+    Path labels = Parity.labels(dir.resolve("imagenet.labels"), 1000);
     String conf = """
         run { id = parity, output = "%s" }
         dataset { path = "%s", layout = unlabeled, partitions = 2 }
@@ -53,19 +46,13 @@ class TorchvisionParityTest {
     List<Row> rows = SharedSpark.get().read().parquet(dir.resolve("out/predictions").toString()).collectAsList();
     assertThat(rows).hasSize(8);
     for (int i = 0; i < order.size(); i++) {
-      String file = order.get(i).asText();
+      String file = order.get(i);
       Row row = rows.stream().filter(r -> r.<String>getAs("path").endsWith("/" + file)).findFirst().orElseThrow();
       assertThat(row.<String>getAs("error")).isNull();
-      List<Float> logits = row.getList(row.fieldIndex("logits"));
+      float[] logits = Parity.floats(row.getList(row.fieldIndex("logits")));
       assertThat(logits).hasSize(1000);
-      double maxDiff = 0;
-      double maxRef = 0;
-      for (int c = 0; c < 1000; c++) {
-        float ref = expected.data()[i * 1000 + c];
-        maxDiff = Math.max(maxDiff, Math.abs(logits.get(c) - ref));
-        maxRef = Math.max(maxRef, Math.abs(ref));
-      }
-      assertThat(maxDiff / maxRef).as("rel for %s", file).isLessThanOrEqualTo(1e-5);
+      assertThat(Parity.rel(logits, 0, expected.data(), i * 1000, 1000)).as("rel for %s", file)
+          .isLessThanOrEqualTo(1e-5);
     }
   }
 }

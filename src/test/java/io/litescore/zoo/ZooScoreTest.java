@@ -3,14 +3,13 @@ package io.litescore.zoo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigError;
 import io.litescore.config.ConfigLoader;
 import io.litescore.image.Npy;
 import io.litescore.spark.ScoreImagesJob;
 import io.litescore.testing.Fixtures;
+import io.litescore.testing.Parity;
 import io.litescore.testing.Resources;
 import io.litescore.testing.SharedSpark;
 import java.io.ByteArrayInputStream;
@@ -18,8 +17,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,14 +36,10 @@ class ZooScoreTest {
 
   @Test
   void zooShuffleNetScoresLikePyTorch() throws Exception {
-    JsonNode order = new ObjectMapper().readTree(Resources.bytes("reference/logits/order.json")).get("order");
-    Path photos = dir.resolve("photos");
-    for (JsonNode f : order) {
-      Fixtures.copyResource("reference/photos/" + f.asText(), photos.resolve(f.asText()));
-    }
+    List<String> order = Parity.photoOrder();
+    Path photos = Parity.copyPhotos(dir.resolve("photos"));
     Path weights = Fixtures.copyResource("reference/models/shufflenet_v2_x0_5.safetensors", dir.resolve("w.safetensors"));
-    Path labels = Fixtures.write(dir.resolve("imagenet.labels"),
-        IntStream.range(0, 1000).mapToObj(i -> "c" + i).collect(Collectors.joining("\n")).getBytes());
+    Path labels = Parity.labels(dir.resolve("imagenet.labels"), 1000);
     String models = "[ { name = shuffle, arch = shufflenet_v2_x0_5, weights = \"%s\", labels = \"%s\" } ]"
         .formatted(Fixtures.hocon(weights), Fixtures.hocon(labels));
     ScoreImagesJob.Result r = new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(
@@ -57,17 +50,10 @@ class ZooScoreTest {
         Resources.bytes("reference/logits/shufflenet_v2_x0_5.npy")));
     List<Row> rows = SharedSpark.get().read().parquet(dir.resolve("out/predictions").toString()).collectAsList();
     for (int i = 0; i < order.size(); i++) {
-      String file = order.get(i).asText();
+      String file = order.get(i);
       Row row = rows.stream().filter(x -> x.<String>getAs("path").endsWith("/" + file)).findFirst().orElseThrow();
-      List<Float> logits = row.getList(row.fieldIndex("logits"));
-      double maxDiff = 0;
-      double maxRef = 0;
-      for (int c = 0; c < 1000; c++) {
-        float ref = expected.data()[i * 1000 + c];
-        maxDiff = Math.max(maxDiff, Math.abs(logits.get(c) - ref));
-        maxRef = Math.max(maxRef, Math.abs(ref));
-      }
-      assertThat(maxDiff / maxRef).as(file).isLessThanOrEqualTo(1e-5);
+      float[] logits = Parity.floats(row.getList(row.fieldIndex("logits")));
+      assertThat(Parity.rel(logits, 0, expected.data(), i * 1000, 1000)).as(file).isLessThanOrEqualTo(1e-5);
     }
   }
 

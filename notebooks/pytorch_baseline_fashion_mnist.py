@@ -1,6 +1,11 @@
 #!/usr/bin/python3
-"""Build the bundled litescore demo: a Fashion-MNIST image sample and two small
-TorchScript classifiers trained from scratch on it.
+"""Fashion-MNIST with PyTorch: writes the bundled demo's image sample, and trains a PyTorch baseline.
+
+The demo's image sample (step 1) comes from this script. The demo's *models* do not: they are trained in Java
+with `litescore train` (notebooks/train_fashion_mnist.sh). The TorchScript models of step 2 are a PyTorch
+baseline, written to /tmp/fmnist-pytorch (override with LITESCORE_PYTORCH_OUT), that `score` can run beside the
+Java-trained ones ({ name, uri = ".../fmnist_mobilenet_v3_small.pt", labels = ".../fashion_mnist.labels",
+preprocessing { resize = 32, crop = 32, mean = [0.2860,0.2860,0.2860], std = [0.3530,0.3530,0.3530] } }).
 
 What it does
 ------------
@@ -25,8 +30,8 @@ What it does
 3. Exports each model in eval mode with ``torch.jit.script`` (falling back to
    ``torch.jit.trace``) to
 
-       src/main/resources/litescore/demo/models/fmnist_mobilenet_v3_small.pt
-       src/main/resources/litescore/demo/models/fmnist_shufflenet_v2_x0_5.pt
+       $LITESCORE_PYTORCH_OUT/fmnist_mobilenet_v3_small.pt   (default /tmp/fmnist-pytorch)
+       $LITESCORE_PYTORCH_OUT/fmnist_shufflenet_v2_x0_5.pt
 
    (raw logits [N, 10]), writes ``fashion_mnist.labels`` (class names, one per
    line, index order) and ``models.json`` (preprocessing, training and
@@ -40,7 +45,7 @@ From the repository root, with Debian's Python and packages
 ``libopenblas0-pthread`` is optional but makes training noticeably faster than
 the reference BLAS):
 
-    /usr/bin/python3 notebooks/train_demo_models.py
+    /usr/bin/python3 notebooks/pytorch_baseline_fashion_mnist.py
 
 Options: ``--budget-seconds`` (per-model training budget), ``--mobilenet-size``
 / ``--shufflenet-size`` (input size S), ``--seed``, ``--data-dir``.
@@ -97,7 +102,7 @@ SIZE_LIMIT_BYTES = 8 * 1024 * 1024  # both .pt files together (8 MiB)
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO_DIR = os.path.join(REPO_ROOT, "src", "main", "resources", "litescore", "demo")
 SAMPLE_DIR = os.path.join(DEMO_DIR, "fashion-mnist")
-MODEL_DIR = os.path.join(DEMO_DIR, "models")
+MODEL_DIR = os.environ.get("LITESCORE_PYTORCH_OUT", "/tmp/fmnist-pytorch")
 
 LICENSE_TEXT = """\
 Fashion-MNIST sample images
