@@ -4,6 +4,10 @@ channel_mean.pt: logits = per-channel mean of the normalised input, so a solid r
 classified as "red", "green" or "blue" with certainty. Predictions are known by construction, which lets the
 tests compare metrics with hand-computed values.
 
+channel_swap.pt: a Linear(3, 3) (12 parameters) on the channel means whose weight swaps green and blue, so green
+images are classified "blue" and blue ones "green" (same labels file): a second model with known mistakes, for the
+compare job's tests.
+
 Run with Debian's torch: /usr/bin/python3 notebooks/make_test_models.py
 """
 import os
@@ -27,11 +31,24 @@ class FailsOnBigBatch(nn.Module):
         return x.mean(dim=(2, 3))
 
 
+class ChannelSwap(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(3, 3)
+        with torch.no_grad():
+            self.fc.weight.copy_(torch.tensor([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]))
+            self.fc.bias.zero_()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x.mean(dim=(2, 3)))
+
+
 if __name__ == "__main__":
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "test", "resources", "models")
     os.makedirs(out, exist_ok=True)
     torch.jit.script(ChannelMean().eval()).save(os.path.join(out, "channel_mean.pt"))
     torch.jit.script(FailsOnBigBatch().eval()).save(os.path.join(out, "fails_on_big_batch.pt"))
+    torch.jit.script(ChannelSwap().eval()).save(os.path.join(out, "channel_swap.pt"))
     with open(os.path.join(out, "channel_mean.labels"), "w") as f:
         f.write("red\ngreen\nblue\n")
     print("wrote", out)

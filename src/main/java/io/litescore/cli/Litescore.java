@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code litescore} command line. */
 @Command(name = "litescore", mixinStandardHelpOptions = true, versionProvider = Litescore.Version.class,
     description = "Batch scoring and evaluation of lightweight CNNs on Apache Spark.",
-    subcommands = {ScoreCommand.class, PreprocessCommand.class, ZooCommand.class, TrainCommand.class,
-        ImportIdxCommand.class, BenchCommand.class, MakeBenchDataCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ScoreCommand.class, CompareCommand.class, PreprocessCommand.class, ZooCommand.class,
+        TrainCommand.class, ImportIdxCommand.class, BenchCommand.class, MakeBenchDataCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Litescore {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

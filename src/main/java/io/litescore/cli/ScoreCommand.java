@@ -60,6 +60,8 @@ final class ScoreCommand implements Callable<Integer> {
         out.printf("%d prediction rows have an error (unreadable or undecodable images); see the 'error' column "
             + "of predictions.%n", result.failed());
       }
+      out.printf("%nCompare the models and open the report:%n  %s%n",
+          CompareCommand.commandFor(result.output(), result.runId()));
       return 0;
     } finally {
       spark.stop();

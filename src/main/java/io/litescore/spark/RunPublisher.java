@@ -17,7 +17,7 @@ import org.apache.hadoop.fs.Path;
  * the same id. On HDFS and local disks a folder rename is atomic; on S3 it is a copy (see README).
  */
 final class RunPublisher {
-  static final List<String> TABLES = List.of("predictions", "metrics", "class_metrics");
+  static final List<String> TABLES = List.of("predictions", "metrics", "class_metrics", RunInfo.TABLE);
 
   private final String output;
   private final String runId;

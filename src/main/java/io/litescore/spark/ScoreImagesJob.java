@@ -8,6 +8,7 @@ import io.litescore.config.ScoreConfig;
 import io.litescore.metrics.ClassificationMetrics.ClassMetrics;
 import io.litescore.runtime.BatchScorer;
 import io.litescore.runtime.ModelCache;
+import io.litescore.runtime.ParameterCount;
 import io.litescore.runtime.TensorBatch;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -53,6 +56,8 @@ public final class ScoreImagesJob {
       .add("threads", DataTypes.IntegerType, false)
       .add("device", DataTypes.StringType, false)
       .add("started_at", DataTypes.TimestampType, false)
+      .add("model_bytes", DataTypes.LongType, false)
+      .add("params", DataTypes.LongType, true)
       .add("run_id", DataTypes.StringType, false);
 
   static final StructType CLASS_METRICS = new StructType()
@@ -95,6 +100,7 @@ public final class ScoreImagesJob {
   }
 
   public Result run() {
+    Instant runStartedAt = Instant.now();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String runId = config.run().id();
@@ -113,10 +119,11 @@ public final class ScoreImagesJob {
     // 1. Models: read once on the driver, check, broadcast.
     jsc.setJobGroup(group, "litescore " + runId + ": load models", false);
     List<ModelArtifact> models = new ArrayList<>();
+    Map<String, Long> params = new HashMap<>();
     for (ScoreConfig.Model spec : config.models()) {
       ModelArtifact m = ModelArtifact.load(spec, hadoop, jsc);
       models.add(m);
-      dryRun(m, threads);
+      params.put(m.name(), dryRun(m, threads));
       out.printf("Model %s: %s (%d bytes, sha256 %s), %d classes, %s%n", m.name(),
           m.source().isZoo() ? m.source().arch() + " (zoo, BatchNorm folded)" : spec.uri(), m.sizeBytes(),
           m.sha256().substring(0, 12), m.labels().size(), m.preprocessing());
@@ -189,7 +196,8 @@ public final class ScoreImagesJob {
       results.add(r);
       metricRows.add(RowFactory.create(m.name(), m.sha256(), config.dataset().path(), mm.images(), mm.scored(),
           mm.failed(), mm.top1(), mm.top5(), mm.meanClassAccuracy(), wall, r.imagesPerSecond(),
-          m.spec().batchSize(), threads, String.join(",", new TreeSet<>(devices.value())), startedAt, runId));
+          m.spec().batchSize(), threads, String.join(",", new TreeSet<>(devices.value())), startedAt,
+          m.sizeBytes(), params.get(m.name()), runId));
       for (ClassMetrics c : mm.classes()) {
         classRows.add(RowFactory.create(m.name(), c.label(), c.support(), c.top1(), c.precision(), c.recall(),
             runId));
@@ -204,6 +212,7 @@ public final class ScoreImagesJob {
     jsc.setJobGroup(group, "litescore " + runId + ": write metrics", false);
     writeByRun(spark.createDataFrame(metricRows, METRICS), staging + "/metrics");
     writeByRun(spark.createDataFrame(classRows, CLASS_METRICS), staging + "/class_metrics");
+    RunInfo.write(spark, config, staging, runStartedAt, hadoop);
     if (publisher.publish()) {
       out.printf("Replaced the earlier output of run %s%n", runId);
     }
@@ -229,9 +238,10 @@ public final class ScoreImagesJob {
 
   /**
    * Loads the model into this JVM's cache (on a local master, the executors' cache too) and runs one blank image,
-   * so a broken file or a labels file of the wrong length fails before any image is read.
+   * so a broken file or a labels file of the wrong length fails before any image is read. Returns the model's
+   * parameter count (null when unknown).
    */
-  private void dryRun(ModelArtifact m, int threads) {
+  private Long dryRun(ModelArtifact m, int threads) {
     ModelCache.Entry e;
     try {
       e = ModelCache.get(m.source(), m.sha256(), () -> m.bytes().value(), threads);
@@ -255,6 +265,7 @@ public final class ScoreImagesJob {
       throw ConfigError.of(m.spec().key() + ".labels", m.spec().labels(), "as many class names as model "
           + m.name() + " has outputs (" + logits[0].length + "), found " + m.labels().size());
     }
+    return ParameterCount.of(model);
   }
 
   private static String qualify(String uri, Configuration conf, String key) {

@@ -10,8 +10,12 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession forConfig(ScoreConfig config, String appName) {
+    return forConf(config.sparkConf(), appName);
+  }
+
+  /** The same, for jobs without a score config: {@code conf} holds full Spark property names. */
+  public static SparkSession forConf(Map<String, String> conf, String appName) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
-    Map<String, String> conf = config.sparkConf();
     // spark-submit passes its settings as system properties, which SparkConf reads.
     boolean masterGiven = conf.containsKey("spark.master") || new SparkConf().contains("spark.master");
     if (!masterGiven) {

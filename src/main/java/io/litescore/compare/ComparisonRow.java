@@ -1,0 +1,29 @@
+package io.litescore.compare;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One row of {@code comparison/} and {@code comparison.csv}: a (run, model) with its metrics, its rank in each
+ * compared column (1 = best, null when the value is unknown) and whether it is on the accuracy / speed Pareto
+ * front.
+ */
+public record ComparisonRow(ModelScore score, boolean paretoFront, Integer rankTop1, Integer rankTop5,
+    Integer rankMeanClassAccuracy, Integer rankImagesPerSecond, Integer rankParams, Integer rankModelBytes) {
+
+  /** Column names, in the order of {@link #values()}. */
+  public static final List<String> COLUMNS = List.of("run_id", "model", "dataset", "images", "scored", "failed",
+      "top1", "top5", "mean_class_accuracy", "images_per_second", "wall_seconds", "params", "model_bytes",
+      "model_sha256", "batch_size", "threads", "device", "pareto_front", "rank_top1", "rank_top5",
+      "rank_mean_class_accuracy", "rank_images_per_second", "rank_params", "rank_model_bytes");
+
+  /** The row's values, in the order of {@link #COLUMNS}; nulls where unknown. */
+  public List<Object> values() {
+    ModelScore s = score;
+    return new ArrayList<>(Arrays.asList(s.runId(), s.model(), s.dataset(), s.images(), s.scored(), s.failed(),
+        s.top1(), s.top5(), s.meanClassAccuracy(), s.imagesPerSecond(), s.wallSeconds(), s.params(),
+        s.modelBytes(), s.modelSha256(), s.batchSize(), s.threads(), s.device(), paretoFront, rankTop1, rankTop5,
+        rankMeanClassAccuracy, rankImagesPerSecond, rankParams, rankModelBytes));
+  }
+}
