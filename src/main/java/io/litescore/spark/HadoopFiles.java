@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.functional.FutureIO;
 
 /** Small reads through Hadoop's FileSystem API, so every path may be file://, hdfs:// or s3a://. */
 final class HadoopFiles {
@@ -29,7 +30,12 @@ final class HadoopFiles {
       throw new IOException("file of " + length + " bytes is larger than the 2 GiB a single image may have");
     }
     byte[] out = new byte[(int) length];
-    try (FSDataInputStream in = fs.open(p)) {
+    // The length is known and the whole file is read: object stores (S3A) then skip the HEAD request and fetch
+    // the object in one GET. Other file systems ignore these options.
+    try (FSDataInputStream in = FutureIO.awaitFuture(fs.openFile(p)
+        .opt("fs.option.openfile.read.policy", "whole-file")
+        .opt("fs.option.openfile.length", Long.toString(length))
+        .build())) {
       in.readFully(0, out);
     }
     return out;
