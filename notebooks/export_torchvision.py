@@ -45,6 +45,28 @@ def save_safetensors(state_dict, path):
             f.write(b)
 
 
+def export(arch, out, state_dict=None, num_classes=1000, seed=0):
+    """Exports torchvision's `arch` to `<out>/<arch>.pt` (TorchScript) and `<out>/<arch>.safetensors`.
+
+    Returns (model, parameter count, TorchScript path, safetensors path). Without `state_dict` (a path to a .pth
+    state_dict, or a dict) the weights are torchvision's random initialisation with `torch.manual_seed(seed)`.
+    """
+    torch.manual_seed(seed)
+    model = getattr(torchvision.models, arch)(num_classes=num_classes)
+    if state_dict is not None:
+        if not isinstance(state_dict, dict):
+            state_dict = torch.load(state_dict, map_location="cpu")
+        model.load_state_dict(state_dict)
+    model.eval()
+    os.makedirs(out, exist_ok=True)
+    ts_path = os.path.join(out, arch + ".pt")
+    st_path = os.path.join(out, arch + ".safetensors")
+    torch.jit.script(model).save(ts_path)
+    save_safetensors(model.state_dict(), st_path)
+    n = sum(p.numel() for p in model.parameters())
+    return model, n, ts_path, st_path
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("arch", help="torchvision builder name, e.g. squeezenet1_1, mobilenet_v3_large")
@@ -52,16 +74,8 @@ def main():
     ap.add_argument("--state-dict", help="a .pth state_dict to load (e.g. pretrained weights you have)")
     ap.add_argument("--num-classes", type=int, default=1000)
     args = ap.parse_args()
-    torch.manual_seed(0)
-    model = getattr(torchvision.models, args.arch)(num_classes=args.num_classes)
-    if args.state_dict:
-        model.load_state_dict(torch.load(args.state_dict, map_location="cpu"))
-    model.eval()
-    os.makedirs(args.out, exist_ok=True)
-    torch.jit.script(model).save(os.path.join(args.out, args.arch + ".pt"))
-    save_safetensors(model.state_dict(), os.path.join(args.out, args.arch + ".safetensors"))
-    n = sum(p.numel() for p in model.parameters())
-    print(f"{args.arch}: {n} parameters -> {args.out}/{args.arch}.pt, {args.out}/{args.arch}.safetensors")
+    _, n, ts_path, st_path = export(args.arch, args.out, args.state_dict, args.num_classes)
+    print(f"{args.arch}: {n} parameters -> {ts_path}, {st_path}")
 
 
 if __name__ == "__main__":

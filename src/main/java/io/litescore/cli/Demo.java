@@ -11,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -21,28 +25,53 @@ import java.util.stream.Stream;
 
 /**
  * The embedded default of {@code score}: a labelled Fashion-MNIST sample and two models trained on it, shipped in
- * the jar under {@code litescore/demo/} and copied to a temporary folder for Spark to read.
+ * the jar under {@code litescore/demo/} and copied to a folder under {@code java.io.tmpdir} for Spark to read.
  */
 final class Demo {
   static final String ROOT = "litescore/demo/";
 
   private Demo() {}
 
-  /** Copies the demo files to a new temporary folder (removed when the JVM exits) and returns it. */
+  /**
+   * Copies the demo files to {@code <java.io.tmpdir>/litescore-demo-<content hash>} and returns it. The folder is
+   * kept after the run, so that {@code compare} can show the images (thumbnails); a later run of the same demo
+   * reuses it. The copy is made in a fresh folder and renamed into place, so concurrent runs never see half a copy.
+   */
   static Path extract() {
+    Path dir = null;
     try {
-      Path dir = Files.createTempDirectory("litescore-demo-");
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
-      for (String resource : resources()) {
+      Path base = Path.of(System.getProperty("java.io.tmpdir"));
+      dir = Files.createTempDirectory(base, "litescore-demo-tmp-");
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      List<String> resources = resources();
+      Collections.sort(resources);
+      for (String resource : resources) {
         Path target = dir.resolve(resource.substring(ROOT.length()));
         Files.createDirectories(target.getParent());
         try (InputStream in = Demo.class.getClassLoader().getResourceAsStream(resource)) {
-          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+          byte[] bytes = in.readAllBytes();
+          digest.update(resource.getBytes(StandardCharsets.UTF_8));
+          digest.update(bytes);
+          Files.write(target, bytes);
         }
       }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot unpack the demo data: " + e.getMessage(), e);
+      Path stable = base.resolve("litescore-demo-" + HexFormat.of().formatHex(digest.digest()).substring(0, 16));
+      if (!Files.isDirectory(stable)) {
+        try {
+          Files.move(dir, stable, StandardCopyOption.ATOMIC_MOVE);
+          return stable;
+        } catch (IOException raced) {
+          // another run put the same content there first
+        }
+      }
+      deleteRecursively(dir);
+      return stable;
+    } catch (IOException | NoSuchAlgorithmException e) {
+      if (dir != null) {
+        deleteRecursively(dir);
+      }
+      throw new UncheckedIOException("Cannot unpack the demo data: " + e.getMessage(),
+          e instanceof IOException io ? io : new IOException(e));
     }
   }
 

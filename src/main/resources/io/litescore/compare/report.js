@@ -125,6 +125,16 @@
     var maxParams = Math.max.apply(null, pts.map(function (m) { return isNum(m.params) ? m.params : 0; }));
     var speeds = pts.map(function (m) { return m.images_per_second; });
     var logX = Math.max.apply(null, speeds) / Math.min.apply(null, speeds) > 20;
+    // Room around the points for their labels: 12% of the range on each side (at least half a unit).
+    function padded(values, floorAtZero) {
+      var lo = Math.min.apply(null, values);
+      var hi = Math.max.apply(null, values);
+      var pad = Math.max(0.5, 0.12 * (hi - lo));
+      return {min: floorAtZero ? Math.max(0, Math.floor(lo - pad)) : Math.floor(lo - pad), max: Math.ceil(hi + pad)};
+    }
+    var yRange = padded(pts.map(function (m) { return 100 * m.top1; }), true);
+    yRange.max = Math.min(100, yRange.max);
+    var xRange = logX ? {} : padded(speeds, true);
     function point(m) {
       return {
         value: [m.images_per_second, 100 * m.top1],
@@ -144,9 +154,9 @@
       grid: {left: 80, right: 60, top: 56, bottom: 64},
       tooltip: {trigger: 'item', formatter: function (p) { return p.data && p.data.tip ? p.data.tip : ''; }},
       xAxis: {type: logX ? 'log' : 'value', name: 'images / s' + (logX ? ' (log scale)' : ''), nameLocation: 'middle',
-        nameGap: 34, scale: true, splitLine: {lineStyle: {type: 'dotted'}}},
+        nameGap: 34, scale: true, min: xRange.min, max: xRange.max, splitLine: {lineStyle: {type: 'dotted'}}},
       yAxis: {type: 'value', name: 'top-1 accuracy (%)', nameLocation: 'middle', nameGap: 52, scale: true,
-        splitLine: {lineStyle: {type: 'dotted'}}},
+        min: yRange.min, max: yRange.max, splitLine: {lineStyle: {type: 'dotted'}}},
       series: [
         {name: 'Pareto front', type: 'line', silent: true, symbol: 'none', z: 1,
           lineStyle: {type: 'dashed', width: 2}, data: front.map(function (m) { return [m.images_per_second, 100 * m.top1]; })},
@@ -185,7 +195,7 @@
       }},
       xAxis: {type: 'category', data: classes, axisLabel: {rotate: 40, interval: 0}, splitArea: {show: true}},
       yAxis: {type: 'category', data: models.map(function (m) { return m.key; }), inverse: true, splitArea: {show: true}},
-      visualMap: {dimension: 2, min: Math.floor(low), max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 4,
+      visualMap: {dimension: 2, min: Math.floor(low), max: 100, calculable: false, orient: 'horizontal', left: 'center', bottom: 4,
         itemHeight: 240, precision: 0, text: ['100%', Math.floor(low) + '%'], inRange: {color: ['#d73027', '#fee08b', '#1a9850']}},
       series: [{type: 'heatmap', data: cells, label: {show: cells.length <= 600, fontSize: 11,
         formatter: function (p) { return p.data[2].toFixed(0); }}, itemStyle: {borderColor: '#fff', borderWidth: 1}}]
