@@ -125,7 +125,7 @@
     var maxParams = Math.max.apply(null, pts.map(function (m) { return isNum(m.params) ? m.params : 0; }));
     var speeds = pts.map(function (m) { return m.images_per_second; });
     var logX = Math.max.apply(null, speeds) / Math.min.apply(null, speeds) > 20;
-    // Room around the points for their labels: 12% of the range on each side (at least half a unit).
+    // Room around the points for their labels: 12% of the range on each side (at least half a point).
     function padded(values, floorAtZero) {
       var lo = Math.min.apply(null, values);
       var hi = Math.max.apply(null, values);
@@ -134,7 +134,6 @@
     }
     var yRange = padded(pts.map(function (m) { return 100 * m.top1; }), true);
     yRange.max = Math.min(100, yRange.max);
-    var xRange = logX ? {} : padded(speeds, true);
     function point(m) {
       return {
         value: [m.images_per_second, 100 * m.top1],
@@ -154,7 +153,7 @@
       grid: {left: 80, right: 60, top: 56, bottom: 64},
       tooltip: {trigger: 'item', formatter: function (p) { return p.data && p.data.tip ? p.data.tip : ''; }},
       xAxis: {type: logX ? 'log' : 'value', name: 'images / s' + (logX ? ' (log scale)' : ''), nameLocation: 'middle',
-        nameGap: 34, scale: true, min: xRange.min, max: xRange.max, splitLine: {lineStyle: {type: 'dotted'}}},
+        nameGap: 34, scale: true, boundaryGap: ['15%', '15%'], splitLine: {lineStyle: {type: 'dotted'}}},
       yAxis: {type: 'value', name: 'top-1 accuracy (%)', nameLocation: 'middle', nameGap: 52, scale: true,
         min: yRange.min, max: yRange.max, splitLine: {lineStyle: {type: 'dotted'}}},
       series: [
