@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +21,14 @@ import java.util.regex.Pattern;
  * {@link #close()} stops it and everything it started (a Spark worker's executors), forcibly if it lingers.
  */
 public final class ChildProcess implements AutoCloseable {
+  /** Still running: stopped when this JVM ends, even if it is terminated before the tests' own clean-up ran. */
+  private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(ChildProcess::close),
+        "child-process-reaper"));
+  }
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -37,7 +47,9 @@ public final class ChildProcess implements AutoCloseable {
       ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       pb.environment().putAll(env);
-      return new ChildProcess(name, pb.start(), log);
+      ChildProcess p = new ChildProcess(name, pb.start(), log);
+      LIVE.add(p);
+      return p;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start " + name + ": " + e.getMessage(), e);
     }
@@ -106,6 +118,7 @@ public final class ChildProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    LIVE.remove(this);
     List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
     all.add(0, process.toHandle());
     all.forEach(ProcessHandle::destroy);
