@@ -77,7 +77,7 @@ class HdfsStorageIT {
     System.out.printf("HdfsStorageIT: scored from and to HDFS in %.1f s%n", (System.nanoTime() - t0) / 1e9);
     CliRun again = score("hdfs", out, in + "/data", in + "/models");
     assertThat(again.exitCode()).as(again.output()).isZero();
-    assertThat(again.output()).contains("Replacing the earlier output of run hdfs");
+    assertThat(again.output()).contains("Replaced the earlier output of run hdfs");
 
     SparkSession spark = Outputs.session(Map.of());
     try {

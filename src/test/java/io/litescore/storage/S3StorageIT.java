@@ -171,7 +171,7 @@ class S3StorageIT {
     String printed = good.output();
     assertThat(printed).contains("Run launcher: 16 images x 1 models").contains(" INFO ");
     assertThat(printed).doesNotContain(s3.secretKey());
-    assertThat(denied.output()).contains("models[0].uri").contains("403").doesNotContain(wrongSecret)
+    assertThat(denied.output()).contains("models[0].").contains("403").doesNotContain(wrongSecret)
         .doesNotContain(s3.secretKey());
     SparkSession reader = Outputs.session(s3.s3aConf());
     try {

@@ -24,8 +24,9 @@ public final class Outputs {
   }
 
   /**
-   * One model's predictions of one run as sorted strings, every column but {@code run_id} and {@code model}, with
-   * the path cut to what follows {@code /<datasetFolder>/}: equal lists mean the same rows, wherever they were read.
+   * One model's predictions of one run as sorted strings, every column but {@code run_id}, {@code model} and
+   * {@code file_modified} (each store stamps its own copy), with the path cut to what follows
+   * {@code /<datasetFolder>/}: equal lists mean the same rows, wherever they were read.
    */
   public static List<String> predictions(SparkSession spark, String output, String runId, String model,
       String datasetFolder) {
@@ -35,7 +36,7 @@ public final class Outputs {
     for (String c : df.columns()) {
       if (c.equals("path")) {
         cols.add(regexp_replace(col("path"), "^.*?/" + datasetFolder + "/", "").as("path"));
-      } else if (!c.equals("run_id") && !c.equals("model")) {
+      } else if (!c.equals("run_id") && !c.equals("model") && !c.equals("file_modified")) {
         cols.add(col(c));
       }
     }
