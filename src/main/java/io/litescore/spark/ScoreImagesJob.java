@@ -1,6 +1,5 @@
 package io.litescore.spark;
 
-import static org.apache.spark.sql.functions.col;
 
 import ai.djl.Model;
 import io.litescore.config.ConfigError;
@@ -12,7 +11,6 @@ import io.litescore.runtime.ParameterCount;
 import io.litescore.runtime.TensorBatch;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
