@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "litescore", mixinStandardHelpOptions = true, versionProvider = Litescore.Version.class,
     description = "Batch scoring and evaluation of lightweight CNNs on Apache Spark.",
     subcommands = {ScoreCommand.class, CompareCommand.class, PreprocessCommand.class, ZooCommand.class,
-        TrainCommand.class, ImportIdxCommand.class, BenchCommand.class, MakeBenchDataCommand.class,
+        TrainCommand.class, ImportIdxCommand.class, BenchCommand.class, MakeBenchDataCommand.class, SoakCommand.class,
         CommandLine.HelpCommand.class})
 public final class Litescore {
   public static void main(String[] args) {

@@ -121,7 +121,8 @@ public final class ConfigLoader {
     if (!List.of("auto", "cpu", "gpu").contains(device)) {
       throw ConfigError.of("runtime.device", device, "auto, cpu or gpu");
     }
-    ScoreConfig.Runtime runtime = new ScoreConfig.Runtime(device, intAtLeast(c, "runtime.threads", 0));
+    ScoreConfig.Runtime runtime = new ScoreConfig.Runtime(device, intAtLeast(c, "runtime.threads", 0),
+        intAtLeast(c, "runtime.prefetch", 0));
 
     List<ScoreConfig.Model> models = models(c);
     return new ScoreConfig(run, dataset, models, output, runtime, sparkConf(c));
@@ -188,9 +189,14 @@ public final class ConfigLoader {
           explicit.add(p);
         }
       }
+      String mode = string(m, "preprocessing.mode", k + ".preprocessing.mode").toLowerCase(Locale.ROOT);
+      if (!mode.equals("exact") && !mode.equals("fast")) {
+        throw ConfigError.of(k + ".preprocessing.mode", mode, "exact (torchvision's pixels) or fast (JPEGs much "
+            + "larger than the input are decoded at 1/2, 1/4 or 1/8 scale)");
+      }
       int batch = intAtLeast(m, "batch-size", 1, k + ".batch-size");
       out.add(new ScoreConfig.Model(name, k, uri, arch, weights, artifact, labels, numClasses, stem, sha,
-          new Preprocessing(resize, crop, mean, std), Set.copyOf(explicit), batch));
+          new Preprocessing(resize, crop, mean, std), Set.copyOf(explicit), batch, mode.equals("fast")));
     }
     return List.copyOf(out);
   }

@@ -49,11 +49,12 @@ public record ScoreConfig(
    * @param stem zoo stem, {@code standard} or {@code small}
    * @param explicitPreprocessing the preprocessing keys the entry itself set; the others come from the zoo
    *     architecture or the artifact's card when there is one, else from {@code model-defaults}
+   * @param fastDecode {@code preprocessing.mode = fast}: large JPEGs are decoded at a reduced scale (DCT domain)
    * @param key the entry's place in the config, e.g. {@code models[0]}, for error messages
    */
   public record Model(String name, String key, String uri, String arch, String weights, String artifact,
       String labels, int numClasses, String stem, String sha256, Preprocessing preprocessing,
-      Set<String> explicitPreprocessing, int batchSize) implements Serializable {
+      Set<String> explicitPreprocessing, int batchSize, boolean fastDecode) implements Serializable {
 
     /** The file whose bytes are broadcast and hashed. */
     public String bytesUri() {
@@ -64,6 +65,9 @@ public record ScoreConfig(
   /** {@code output.*}: what each prediction row carries. */
   public record Output(int topK, boolean logits) implements Serializable {}
 
-  /** {@code runtime.*}: where and with how many threads libtorch runs. */
-  public record Runtime(String device, int threads) implements Serializable {}
+  /**
+   * {@code runtime.*}: where and with how many threads libtorch runs, and how many batches each task decodes ahead
+   * of the one being scored (0 = decode and infer in turn on the task's thread).
+   */
+  public record Runtime(String device, int threads, int prefetch) implements Serializable {}
 }

@@ -46,6 +46,37 @@ public final class ImageDecoder {
     this(DEFAULT_MAX_PIXELS);
   }
 
+  /**
+   * Like {@link #decode(byte[])}, but a complete RGB or grayscale JPEG whose short side is at least twice
+   * {@code minShortSide} is decoded at 1/2, 1/4 or 1/8 scale in the DCT domain (the largest that keeps the short
+   * side at least {@code minShortSide}): {@code preprocessing.mode = fast}. Everything else, and every image when
+   * OpenCV's natives do not load, is decoded exactly. {@code minShortSide <= 0} is exact decoding.
+   */
+  public RgbImage decode(byte[] bytes, int minShortSide) throws ImageDecodeException {
+    if (minShortSide > 0) {
+      JpegHeader h = JpegHeader.read(bytes);
+      if (h != null && h.complete() && (h.components() == 3 || h.components() == 1)) {
+        checkPixels(h.width(), h.height());
+        int factor = h.reduction(minShortSide);
+        if (factor > 1 && ReducedJpeg.available()) {
+          RgbImage img = ReducedJpeg.decode(bytes, factor);
+          if (img != null) {
+            return img;
+          }
+        }
+      }
+    }
+    return decode(bytes);
+  }
+
+  private void checkPixels(long w, long h) throws ImageDecodeException {
+    if (w * h > maxPixels) {
+      throw new ImageDecodeException(
+          "image too large: " + w + "x" + h + " = " + (w * h) + " pixels exceeds the limit of " + maxPixels
+              + " (dataset.max-pixels)");
+    }
+  }
+
   public RgbImage decode(byte[] bytes) throws ImageDecodeException {
     if (bytes.length == 0) {
       throw new ImageDecodeException("empty file (0 bytes)");
@@ -54,13 +85,7 @@ public final class ImageDecoder {
     for (ImageReader reader : readersFor(bytes)) {
       try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
         reader.setInput(in, true, true);
-        long w = reader.getWidth(0);
-        long h = reader.getHeight(0);
-        if (w * h > maxPixels) {
-          throw new ImageDecodeException(
-              "image too large: " + w + "x" + h + " = " + (w * h) + " pixels exceeds the limit of " + maxPixels
-                  + " (dataset.max-pixels)");
-        }
+        checkPixels(reader.getWidth(0), reader.getHeight(0));
         List<String> warnings = new ArrayList<>();
         reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
         RenderedImage image = reader.readAsRenderedImage(0, null);

@@ -90,6 +90,24 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
     }
   }
 
+  /**
+   * Preprocesses into {@code out} starting at float index {@code offset}, CHW order: the same values as
+   * {@link #apply(RgbImage, float[], int)}, written straight into a (direct) buffer the model reads.
+   */
+  public void apply(RgbImage image, java.nio.FloatBuffer out, int offset) {
+    byte[] px = resizeAndCrop(image).pixels();
+    int plane = crop * crop;
+    for (int c = 0; c < 3; c++) {
+      float m = mean[c];
+      float s = std[c];
+      int o = offset + c * plane;
+      for (int i = 0; i < plane; i++) {
+        float v = (px[i * 3 + c] & 0xff) / 255f;
+        out.put(o + i, (v - m) / s);
+      }
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Preprocessing p

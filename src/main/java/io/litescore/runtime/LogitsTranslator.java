@@ -2,11 +2,11 @@ package io.litescore.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
-import java.nio.FloatBuffer;
 
 /**
  * Wraps an already preprocessed batch into one NDArray and turns the model's {@code [N, classes]} output back into
@@ -15,8 +15,7 @@ import java.nio.FloatBuffer;
 final class LogitsTranslator implements Translator<TensorBatch, float[][]> {
   @Override
   public NDList processInput(TranslatorContext ctx, TensorBatch b) {
-    FloatBuffer buf = FloatBuffer.wrap(b.data(), 0, b.n() * b.c() * b.h() * b.w());
-    NDArray x = ctx.getNDManager().create(buf, new Shape(b.n(), b.c(), b.h(), b.w()));
+    NDArray x = ctx.getNDManager().create(b.slice(), new Shape(b.n(), b.c(), b.h(), b.w()), DataType.FLOAT32);
     return new NDList(x);
   }
 

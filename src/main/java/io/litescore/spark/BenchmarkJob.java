@@ -46,14 +46,18 @@ public final class BenchmarkJob {
   public record Measurement(String phase, String model, int batch, int threads, long images, double wallSeconds,
       double cpuSeconds, double imagesPerSecond, double msPerImage) {}
 
+  /** The cost of {@code preprocessing.mode = fast} against exact, for one model on the bench images. */
+  public record FastCost(String model, long images, double top1Agreement, double meanAbsDiff, double maxAbsDiff) {}
+
   /** Everything measured, plus the process's peak resident memory. */
-  public record Result(List<Measurement> rows, long peakRssBytes, int cores) {}
+  public record Result(List<Measurement> rows, List<FastCost> fastCosts, long peakRssBytes, int cores) {}
 
   private final SparkSession spark;
   private final ScoreConfig config;
   private final Options o;
   private final PrintStream out;
   private final List<Measurement> rows = new ArrayList<>();
+  private final List<FastCost> fastCosts = new ArrayList<>();
 
   public BenchmarkJob(SparkSession spark, ScoreConfig config, Options options, PrintStream out) {
     this.spark = spark;
@@ -89,10 +93,12 @@ public final class BenchmarkJob {
         models.size(), cores);
 
     decodeAndPreprocess(files, models);
+    fastVersusExact(files, models);
     modelOnly(models);
     oneJvmLoop(files, models, cores);
     endToEnd(paths, models);
-    return new Result(List.copyOf(rows), io.litescore.runtime.ProcessMemory.peakRssBytes(), cores);
+    return new Result(List.copyOf(rows), List.copyOf(fastCosts), io.litescore.runtime.ProcessMemory.peakRssBytes(),
+        cores);
   }
 
   private void decodeAndPreprocess(List<byte[]> files, List<ModelArtifact> models) throws Exception {
@@ -121,6 +127,62 @@ public final class BenchmarkJob {
         p.apply(img, buf, 0);
       }
       add("b preprocess " + p.resize() + "/" + p.crop(), "-", 0, 1, decoded.size(), t0, c0);
+    }
+  }
+
+  /** How fast and how different {@code preprocessing.mode = fast} is: per model, on the same files. */
+  private void fastVersusExact(List<byte[]> files, List<ModelArtifact> models) throws Exception {
+    ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
+    for (ModelArtifact m : models) {
+      Preprocessing p = m.preprocessing();
+      int size = p.tensorSize();
+      float[][] exact = new float[files.size()][];
+      float[][] fast = new float[files.size()][];
+      for (int mode = 0; mode < 2; mode++) {
+        long c0 = cpu();
+        long t0 = System.nanoTime();
+        int n = 0;
+        for (int i = 0; i < files.size(); i++) {
+          try {
+            float[] t = new float[size];
+            p.apply(decoder.decode(files.get(i), mode == 0 ? 0 : p.resize()), t, 0);
+            (mode == 0 ? exact : fast)[i] = t;
+            n++;
+          } catch (io.litescore.image.ImageDecodeException e) {
+            // skipped, as in (b)
+          }
+        }
+        add("f decode+preprocess " + (mode == 0 ? "exact" : "fast"), m.name(), 0, 1, n, t0, c0);
+      }
+      var model = ModelCache.get(m.source(), m.sha256(), () -> m.bytes().value(), 1).model();
+      long agree = 0;
+      long compared = 0;
+      double sumAbs = 0;
+      double maxAbs = 0;
+      try (BatchScorer s = new BatchScorer(model)) {
+        for (int i = 0; i < files.size(); i++) {
+          if (exact[i] == null || fast[i] == null) {
+            continue;
+          }
+          for (int j = 0; j < size; j++) {
+            double d = Math.abs(exact[i][j] - fast[i][j]);
+            sumAbs += d;
+            maxAbs = Math.max(maxAbs, d);
+          }
+          float[][] le = s.logits(new TensorBatch(exact[i], 1, 3, p.crop(), p.crop()));
+          float[][] lf = s.logits(new TensorBatch(fast[i], 1, 3, p.crop(), p.crop()));
+          if (io.litescore.metrics.TopK.indices(le[0], 1)[0] == io.litescore.metrics.TopK.indices(lf[0], 1)[0]) {
+            agree++;
+          }
+          compared++;
+        }
+      }
+      FastCost cost = new FastCost(m.name(), compared, compared == 0 ? Double.NaN : (double) agree / compared,
+          compared == 0 ? Double.NaN : sumAbs / ((double) compared * size), maxAbs);
+      fastCosts.add(cost);
+      out.printf(Locale.ROOT, "f fast vs exact %-28s %d images: top-1 agrees on %.1f%%, mean |diff| %.4f, max "
+          + "|diff| %.3f (normalised units)%n", m.name(), compared, 100 * cost.top1Agreement(), cost.meanAbsDiff(),
+          cost.maxAbsDiff());
     }
   }
 
@@ -169,25 +231,27 @@ public final class BenchmarkJob {
       for (int w = 0; w < cores; w++) {
         done.add(pool.submit(() -> {
           ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
-          float[] buf = new float[bs * p.tensorSize()];
+          java.nio.ByteBuffer bytes = TensorBatch.allocate(bs * p.tensorSize());
+          java.nio.FloatBuffer buf = bytes.asFloatBuffer();
+          int reduceTo = m.spec().fastDecode() ? p.resize() : 0;
           int scored = 0;
           try (BatchScorer s = new BatchScorer(model)) {
             int inBatch = 0;
             for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
               try {
-                p.apply(decoder.decode(files.get(i)), buf, inBatch * p.tensorSize());
+                p.apply(decoder.decode(files.get(i), reduceTo), buf, inBatch * p.tensorSize());
                 inBatch++;
               } catch (io.litescore.image.ImageDecodeException e) {
                 continue;
               }
               if (inBatch == bs) {
-                s.logits(new TensorBatch(buf, inBatch, 3, p.crop(), p.crop()));
+                s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop()));
                 scored += inBatch;
                 inBatch = 0;
               }
             }
             if (inBatch > 0) {
-              s.logits(new TensorBatch(buf, inBatch, 3, p.crop(), p.crop()));
+              s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop()));
               scored += inBatch;
             }
           }

@@ -72,6 +72,13 @@ final class RunPublisher {
         if (!fs.rename(from, to)) {
           throw new IOException("rename of " + from + " to " + to + " failed");
         }
+        // the committer's marker (the magic committer's holds its JSON summary) marks the table's latest write
+        Path marker = new Path(staging + "/" + table + "/_SUCCESS");
+        Path published = new Path(output + "/" + table + "/_SUCCESS");
+        if (fs.exists(marker)) {
+          fs.delete(published, false);
+          fs.rename(marker, published);
+        }
       }
       fs.delete(new Path(staging), true);
       Path stagingRoot = new Path(output, "_staging");

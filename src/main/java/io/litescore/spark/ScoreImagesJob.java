@@ -1,10 +1,15 @@
 package io.litescore.spark;
 
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.lit;
+
 import ai.djl.Model;
 import io.litescore.config.ConfigError;
 import io.litescore.config.ScoreConfig;
 import io.litescore.metrics.ClassificationMetrics.ClassMetrics;
+import io.litescore.metrics.PassTime;
 import io.litescore.runtime.BatchScorer;
 import io.litescore.runtime.ModelCache;
 import io.litescore.runtime.ParameterCount;
@@ -95,6 +100,14 @@ public final class ScoreImagesJob {
     return this;
   }
 
+  private java.util.function.Consumer<java.util.function.LongSupplier> progressSource = s -> {};
+
+  /** Receives, when scoring starts, a live count of the images done (benchmarks sample it). */
+  public ScoreImagesJob onScoringStart(java.util.function.Consumer<java.util.function.LongSupplier> source) {
+    this.progressSource = source;
+    return this;
+  }
+
   public Result run() {
     Instant runStartedAt = Instant.now();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -149,59 +162,84 @@ public final class ScoreImagesJob {
     out.printf("Dataset %s: %d images (%s), %d partitions%n", config.dataset().path(), total,
         config.dataset().layout().key(), partitions);
 
-    // 3. Score, one model at a time; each replaces its own (run_id, model) partition.
-    // Everything is written under a hidden staging folder first and published at the end (RunPublisher): readers
-    // never see a half-written run, and a failed run leaves the previous output of its id in place.
+    // 3. Score: one pass over the images feeds every model (each file read and decoded once); rows are written
+    // partitioned by (run_id, model). Everything goes under a hidden staging folder first and is published at the
+    // end (RunPublisher): readers never see a half-written run, and a failed run leaves the previous output of its
+    // id in place.
     RunPublisher publisher = RunPublisher.start(output, runId, hadoop);
     String staging = publisher.staging();
     String predictionsPath = staging + "/predictions";
     SerializableHadoopConf conf = new SerializableHadoopConf(hadoop);
+    List<LongAccumulator> loads = new ArrayList<>();
+    List<LongAccumulator> inferNanos = new ArrayList<>();
+    List<CollectionAccumulator<String>> devices = new ArrayList<>();
+    for (ModelArtifact m : models) {
+      loads.add(jsc.sc().longAccumulator("model loads " + m.name()));
+      inferNanos.add(jsc.sc().longAccumulator("inference ns " + m.name()));
+      devices.add(jsc.sc().collectionAccumulator("devices " + m.name()));
+    }
+    ScorePartition.Counters counters = new ScorePartition.Counters(jsc.sc().longAccumulator("images done"),
+        jsc.sc().longAccumulator("decode ns"), loads, inferNanos, devices);
+    ScorePartition score = new ScorePartition(runId, models, config.output(), config.dataset().maxPixels(), threads,
+        config.runtime().prefetch(), conf, config.runtime().device(), counters);
+    Dataset<Row> todo = images;
+    long rows = total;
+    if (config.run().incremental()) {
+      jsc.setJobGroup(group, "litescore " + runId + ": find images not scored yet", false);
+      todo = notYetScored(listed, models, output, runId, partitions);
+      rows = todo.count();
+      out.printf("Incremental: %d of %d images not scored before by at least one model%n", rows, total);
+    }
+    String what = models.size() == 1 ? models.get(0).name() : models.size() + " models";
+    jsc.setJobGroup(group, "litescore " + runId + ": score " + what, false);
+    Timestamp startedAt = Timestamp.from(Instant.now());
+    progressSource.accept(counters.done()::value);
+    long t0 = System.nanoTime();
+    try (Progress p = new Progress(what, rows, counters.done()::value, progressIntervalMillis, out)) {
+      todo.mapPartitions(score, Encoders.row(Predictions.schema(config.output().logits())))
+          .write()
+          .mode(SaveMode.Append)
+          .partitionBy("run_id", "model")
+          .parquet(predictionsPath);
+    }
+    double passWall = (System.nanoTime() - t0) / 1e9;
+    if (todo != images) {
+      todo.unpersist(false);
+    }
+
     List<ModelResult> results = new ArrayList<>();
     List<Row> metricRows = new ArrayList<>();
     List<Row> classRows = new ArrayList<>();
+    List<ModelMetrics> all = new ArrayList<>();
     for (ModelArtifact m : models) {
-      LongAccumulator done = jsc.sc().longAccumulator("images done " + m.name());
-      LongAccumulator loads = jsc.sc().longAccumulator("model loads " + m.name());
-      CollectionAccumulator<String> devices = jsc.sc().collectionAccumulator("devices " + m.name());
-      ScorePartition score = new ScorePartition(runId, m, config.output(), config.dataset().maxPixels(), threads,
-          conf, done, loads, config.runtime().device(), devices);
-      jsc.setJobGroup(group, "litescore " + runId + ": score " + m.name(), false);
-      Timestamp startedAt = Timestamp.from(Instant.now());
-      long t0 = System.nanoTime();
-      Dataset<Row> todo = images;
-      long count = total;
-      if (config.run().incremental()) {
-        todo = Incremental.notYetScored(spark, images, output, runId, m.name(), m.sha256());
-        count = todo.count();
-        out.printf("[%s] incremental: %d of %d images not scored before with this model%n", m.name(), count, total);
-      }
-      long modelTotal = count;
-      try (Progress p = new Progress(m.name(), modelTotal, done::value, progressIntervalMillis, out)) {
-        todo.mapPartitions(score, Encoders.row(Predictions.schema(config.output().logits())))
-            .write()
-            .mode(SaveMode.Append)
-            .partitionBy("run_id", "model")
-            .parquet(predictionsPath);
-      }
-      double wall = (System.nanoTime() - t0) / 1e9;
-
       jsc.setJobGroup(group, "litescore " + runId + ": metrics " + m.name(), false);
-      ModelMetrics mm = ModelMetrics.of(spark, predictionsPath, runId, m.name());
+      all.add(ModelMetrics.of(spark, predictionsPath, runId, m.name()));
+    }
+    double[] wall = PassTime.split(passWall, counters.decodeNanos().value(),
+        all.stream().mapToLong(ModelMetrics::images).toArray(),
+        inferNanos.stream().mapToLong(LongAccumulator::value).toArray());
+    for (int i = 0; i < models.size(); i++) {
+      ModelArtifact m = models.get(i);
+      ModelMetrics mm = all.get(i);
+      double ips = wall[i] > 0 ? mm.images() / wall[i] : 0;
       ModelResult r = new ModelResult(m.name(), m.sha256(), mm.images(), mm.scored(), mm.failed(), mm.top1(),
-          mm.top5(), mm.meanClassAccuracy(), wall, mm.images() / wall, loads.value());
+          mm.top5(), mm.meanClassAccuracy(), wall[i], ips, loads.get(i).value());
       results.add(r);
       metricRows.add(RowFactory.create(m.name(), m.sha256(), config.dataset().path(), mm.images(), mm.scored(),
-          mm.failed(), mm.top1(), mm.top5(), mm.meanClassAccuracy(), wall, r.imagesPerSecond(),
-          m.spec().batchSize(), threads, String.join(",", new TreeSet<>(devices.value())), startedAt,
+          mm.failed(), mm.top1(), mm.top5(), mm.meanClassAccuracy(), wall[i], ips,
+          m.spec().batchSize(), threads, String.join(",", new TreeSet<>(devices.get(i).value())), startedAt,
           m.sizeBytes(), params.get(m.name()), runId));
       for (ClassMetrics c : mm.classes()) {
         classRows.add(RowFactory.create(m.name(), c.label(), c.support(), c.top1(), c.precision(), c.recall(),
             runId));
       }
-      out.printf("[%s] done: %d images in %.1f s (%.1f img/s), %d failed%n", m.name(), mm.images(), wall,
-          r.imagesPerSecond(), mm.failed());
+      out.printf(java.util.Locale.ROOT, "[%s] done: %d images, %d failed; inference %.1f s task time, "
+          + "share of the pass %.1f s (%.1f img/s)%n", m.name(), mm.images(), mm.failed(),
+          inferNanos.get(i).value() / 1e9, wall[i], ips);
       m.bytes().unpersist(false);
     }
+    out.printf(java.util.Locale.ROOT, "Scored %d images with %d model(s) in one pass: %.1f s, decoding %.1f s "
+        + "task time%n", rows, models.size(), passWall, counters.decodeNanos().value() / 1e9);
 
     images.unpersist(false);
     listed.unpersist(false);
@@ -214,6 +252,24 @@ public final class ScoreImagesJob {
     }
     jsc.clearJobGroup();
     return new Result(runId, output, total, List.copyOf(results));
+  }
+
+  /**
+   * Incremental runs: the images each model has not scored yet, one row per image with the {@code models} that
+   * need it, so one pass still reads each file once.
+   */
+  private Dataset<Row> notYetScored(Dataset<Row> listed, List<ModelArtifact> models, String output, String runId,
+      int partitions) {
+    Dataset<Row> union = null;
+    for (ModelArtifact m : models) {
+      Dataset<Row> t = Incremental.notYetScored(spark, listed, output, runId, m.name(), m.sha256())
+          .select(col("path"), col("label"), col("length"), col("modified"), lit(m.name()).as("model"));
+      union = union == null ? t : union.unionAll(t);
+    }
+    return union.groupBy("path", "label", "length", "modified")
+        .agg(collect_list("model").as("models"))
+        .repartition(partitions)
+        .cache();
   }
 
   /**

@@ -294,4 +294,75 @@ class ScoreImagesJobTest {
     assertThat(spark.read().parquet(out + "/predictions").count()).isEqualTo(5);
     assertThat(spark.read().parquet(out + "/predictions").where("file_size is null").count()).isZero();
   }
+
+  static String models(String... entries) {
+    StringBuilder s = new StringBuilder("models = [\n");
+    for (String e : entries) {
+      String[] nb = e.split(":");
+      s.append("  { name = ").append(nb[0]).append(", uri = \"").append(Fixtures.hocon(model))
+          .append("\", labels = \"").append(Fixtures.hocon(labels)).append("\", batch-size = ").append(nb[1])
+          .append(", preprocessing { resize = ").append(nb[2]).append(", crop = 8 } }\n");
+    }
+    return s.append("]\n").toString();
+  }
+
+  static List<String> rows(Path out, String runId, String model) {
+    List<String> rows = new java.util.ArrayList<>();
+    for (Row r : SharedSpark.get().read().parquet(out + "/predictions")
+        .where("run_id = '" + runId + "' and model = '" + model + "'")
+        .select("path", "label", "pred_index", "topk_probs", "error").collectAsList()) {
+      rows.add(r.toString());
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  @Test
+  void severalModelsReadEachFileOnceAndScoreAsIfAlone() {
+    Path out = dir.resolve("out-shared");
+    run(config("alone", out, ""));
+    long before = ScorePartition.FILES_READ.get();
+    // two share one tensor (same preprocessing, different batch sizes); the third needs its own
+    ScoreImagesJob.Result r = run(config("shared", out, models("colours:2:8", "colours_b3:3:8", "colours_r12:1:12")));
+    assertThat(ScorePartition.FILES_READ.get() - before).as("files read for 3 models").isEqualTo(9);
+    assertThat(r.models()).extracting(ScoreImagesJob.ModelResult::images).containsOnly(9L);
+    assertThat(r.models()).extracting(ScoreImagesJob.ModelResult::failed).containsOnly(1L);
+    List<String> alone = rows(out, "alone", "colours");
+    assertThat(alone).hasSize(9);
+    assertThat(rows(out, "shared", "colours")).isEqualTo(alone);
+    assertThat(rows(out, "shared", "colours_b3")).isEqualTo(alone);
+    // solid colours: a different resize gives the same tensor, so the same rows
+    assertThat(rows(out, "shared", "colours_r12")).isEqualTo(alone);
+    double sum = r.models().stream().mapToDouble(ScoreImagesJob.ModelResult::wallSeconds).sum();
+    assertThat(r.models()).allSatisfy(m -> assertThat(m.wallSeconds()).isPositive());
+    assertThat(sum).isPositive();
+  }
+
+  @Test
+  void prefetchDepthChangesNothingButTheTiming() {
+    Path out = dir.resolve("out-prefetch");
+    run(config("p1", out, "")); // default: runtime.prefetch = 1
+    run(config("p0", out, "runtime.prefetch = 0"));
+    run(config("p3", out, "runtime.prefetch = 3\n" + models("colours:1:8")));
+    List<String> p1 = rows(out, "p1", "colours");
+    assertThat(p1).hasSize(9);
+    assertThat(rows(out, "p0", "colours")).isEqualTo(p1);
+    assertThat(rows(out, "p3", "colours")).isEqualTo(p1);
+  }
+
+  @Test
+  void incrementalRunScoresAnAddedModelOnEveryImageAndTheOldOneOnNewImagesOnly() {
+    Path grow = dir.resolve("growing-models");
+    Fixtures.solidPng(grow.resolve("red/a.png"), RED, 8, 8);
+    Fixtures.solidPng(grow.resolve("green/b.png"), GREEN, 8, 8);
+    Path out = dir.resolve("out-incr-models");
+    String ds = "dataset.path = \"" + Fixtures.hocon(grow) + "\"\nrun.incremental = true\n";
+    run(config("d1", out, ds + models("colours:2:8")));
+    Fixtures.solidPng(grow.resolve("blue/c.png"), BLUE, 8, 8);
+    long before = ScorePartition.FILES_READ.get();
+    ScoreImagesJob.Result d2 = run(config("d2", out, ds + models("colours:2:8", "colours_new:2:8")));
+    assertThat(d2.models()).extracting(ScoreImagesJob.ModelResult::images).containsExactly(1L, 3L);
+    assertThat(ScorePartition.FILES_READ.get() - before).as("each file read once").isEqualTo(3);
+    assertThat(d2.models().get(1).top1()).isEqualTo(1.0);
+  }
 }

@@ -110,6 +110,11 @@ class StandaloneClusterIT {
   }
 
   static Submission submit(String runId, String master, String models) {
+    return submit(runId, master, models, () -> {});
+  }
+
+  /** Submits with jobs/score.sh and waits; {@code meanwhile} runs on this thread while the job does. */
+  static Submission submit(String runId, String master, String models, Runnable meanwhile) {
     Path props = properties(runId, master);
     Path job = JobConf.write(work.resolve("conf/" + runId + ".conf"),
         JobConf.text(runId, OUT, IN + "/data", 4, models, Map.of()));
@@ -123,6 +128,7 @@ class StandaloneClusterIT {
       p = ChildProcess.start("submit-" + runId, List.of("bash",
               ItPaths.projectRoot().resolve("jobs/score.sh").toString(), "--conf", job.toString()),
           env, work.resolve("submit-" + runId), work.resolve("logs/submit-" + runId + ".log"));
+      meanwhile.run();
       int code = p.waitFor(Duration.ofMinutes(10));
       assertThat(code).as(p.tail()).isZero();
       memory = sampler.samples();
@@ -214,5 +220,81 @@ class StandaloneClusterIT {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * Executor loss: one executor JVM is killed (SIGKILL) while it scores; Spark re-runs its tasks elsewhere. The run
+   * still has exactly one row per (image, model), and its predictions and metrics equal the clean run's.
+   */
+  @Test
+  @Order(3)
+  void killingAnExecutorMidRunLosesAndDoublesNothing() {
+    String models = JobConf.squeezenet(IN + "/models", "squeezenet_a") + ", "
+        + JobConf.squeezenet(IN + "/models", "squeezenet_b") + ", " + JobConf.squeezenet(IN + "/models", "squeezenet_c");
+    long[] killed = new long[1];
+    Submission run = submit("killed", cluster.masterUrl(), models, () -> killed[0] = killAnExecutorOnceScoring());
+    assertThat(killed[0]).as("an executor was killed while scoring").isPositive();
+    long lostTasks = count(run.output(), "Lost task");
+    assertThat(lostTasks).as("tasks lost with the executor, seen by the driver").isPositive();
+    report.add(String.format("executor kill: pid %d killed (SIGKILL) while scoring; driver saw %d lost task "
+        + "attempt(s), %d lost-executor line(s); the run finished in %.1f s", killed[0], lostTasks,
+        count(run.output(), "Lost executor") + count(run.output(), "Removed executor"), run.seconds()));
+
+    SparkSession spark = Outputs.session(s3.s3aConf());
+    try {
+      for (String model : List.of("squeezenet_a", "squeezenet_b", "squeezenet_c")) {
+        List<String> rows = Outputs.predictions(spark, OUT, "killed", model, "colours");
+        assertThat(rows).as(model + " rows").hasSize((int) IMAGES).doesNotHaveDuplicates()
+            .isEqualTo(Outputs.predictions(spark, OUT, "many", model, "colours"));
+        Row clean = Outputs.metrics(spark, OUT, "many", model);
+        Row afterKill = Outputs.metrics(spark, OUT, "killed", model);
+        for (String metric : List.of("images", "scored", "failed", "top1", "top5", "mean_class_accuracy")) {
+          assertThat((Object) afterKill.getAs(metric)).as(model + " " + metric).isEqualTo(clean.getAs(metric));
+        }
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** Waits until an executor has loaded the last model (scoring has begun), then kills that JVM; its pid. */
+  static long killAnExecutorOnceScoring() {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ProcessHandle w : cluster.workers()) {
+        for (ProcessHandle e : w.descendants().toList()) {
+          try {
+            String cmd = java.nio.file.Files.readString(Path.of("/proc", Long.toString(e.pid()), "cmdline"));
+            if (!cmd.contains("CoarseGrainedExecutorBackend")) {
+              continue;
+            }
+            Path stderr = java.nio.file.Files.readSymbolicLink(Path.of("/proc", Long.toString(e.pid()), "cwd"))
+                .resolve("stderr");
+            if (java.nio.file.Files.exists(stderr)
+                && java.nio.file.Files.readString(stderr).contains("Loaded model 'squeezenet_c'")) {
+              Thread.sleep(1500);
+              e.destroyForcibly();
+              return e.pid();
+            }
+          } catch (IOException | RuntimeException ex) {
+            // the process ended or its files are not there yet: look again
+          } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return -1;
+          }
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  static long count(String text, String what) {
+    return Pattern.compile(Pattern.quote(what)).matcher(text).results().count();
   }
 }
