@@ -40,6 +40,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "Seconds per (a) measurement. Default ${DEFAULT-VALUE}.")
   double seconds;
 
+  @Option(names = "--phases", defaultValue = "abcdef", description = "Which measurements, by letter (default "
+      + "${DEFAULT-VALUE}; f = preprocessing.mode fast against exact).")
+  String phases;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Write all measurements as JSON.")
   Path json;
 
@@ -52,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.forConfig(config, "litescore bench");
     try {
       BenchmarkJob.Result r = new BenchmarkJob(spark, config,
-          new BenchmarkJob.Options(maxImages, batchSizes, threads, seconds), System.out).run();
+          new BenchmarkJob.Options(maxImages, batchSizes, threads, seconds, phases), System.out).run();
       System.out.printf("Peak RSS %d MiB on %d cores%n", r.peakRssBytes() >> 20, r.cores());
       if (json != null) {
         Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()

@@ -21,9 +21,11 @@ import javax.imageio.stream.ImageInputStream;
  * are ignored. Pixels are read from the raw raster, never through {@code BufferedImage.getRGB()} (which
  * colour-manages grayscale).
  *
- * <p>JPEGs are read by the JDK's own reader first (libjpeg: the same integer IDCT and upsampling as
- * libjpeg-turbo's defaults, so pixels equal PIL's); other ImageIO readers (TwelveMonkeys: CMYK/YCCK JPEG and
- * more) are tried when it cannot read the file. 16-bit samples keep their high byte.
+ * <p>Complete RGB/grayscale JPEGs and PNGs go through OpenCV's {@code imdecode} ({@link OpenCvDecoder}:
+ * libjpeg-turbo and libpng, the libraries PIL uses, 2-5x faster than ImageIO). Everything else, and whatever OpenCV
+ * refuses, goes through ImageIO: the JDK's own reader first (libjpeg: the same integer IDCT and upsampling as
+ * libjpeg-turbo's defaults, so pixels equal PIL's), then other readers (TwelveMonkeys: CMYK/YCCK JPEG and more);
+ * ImageIO gives the precise error messages (truncated data, unknown format). 16-bit samples keep their high byte.
  */
 public final class ImageDecoder {
   /** Pillow's default decompression-bomb limit (its error threshold is twice its warning of 89.5 MP). */
@@ -34,12 +36,19 @@ public final class ImageDecoder {
   }
 
   private final long maxPixels;
+  private final boolean useOpenCv;
 
   public ImageDecoder(long maxPixels) {
+    this(maxPixels, true);
+  }
+
+  /** {@code useOpenCv = false}: ImageIO for every file (tests compare the two paths). */
+  ImageDecoder(long maxPixels, boolean useOpenCv) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("Cannot decode: max pixels must be positive, got " + maxPixels);
     }
     this.maxPixels = maxPixels;
+    this.useOpenCv = useOpenCv;
   }
 
   public ImageDecoder() {
@@ -58,8 +67,8 @@ public final class ImageDecoder {
       if (h != null && h.complete() && (h.components() == 3 || h.components() == 1)) {
         checkPixels(h.width(), h.height());
         int factor = h.reduction(minShortSide);
-        if (factor > 1 && ReducedJpeg.available()) {
-          RgbImage img = ReducedJpeg.decode(bytes, factor);
+        if (factor > 1 && OpenCvDecoder.available()) {
+          RgbImage img = OpenCvDecoder.decode(bytes, factor);
           if (img != null) {
             return img;
           }
@@ -78,6 +87,60 @@ public final class ImageDecoder {
   }
 
   public RgbImage decode(byte[] bytes) throws ImageDecodeException {
+    if (bytes.length == 0) {
+      throw new ImageDecodeException("empty file (0 bytes)");
+    }
+    if (useOpenCv) {
+      RgbImage img = openCv(bytes);
+      if (img != null) {
+        return img;
+      }
+    }
+    return imageIo(bytes);
+  }
+
+  /**
+   * Complete RGB/grayscale JPEGs and PNGs through OpenCV (same pixels, faster); null for anything else, or when
+   * OpenCV refuses the file, which then goes through ImageIO and its precise error messages.
+   */
+  private RgbImage openCv(byte[] bytes) throws ImageDecodeException {
+    JpegHeader jpeg = JpegHeader.read(bytes);
+    int[] png = jpeg == null ? pngSize(bytes) : null;
+    boolean eligible = jpeg != null ? jpeg.complete() && (jpeg.components() == 3 || jpeg.components() == 1)
+        : png != null;
+    if (!eligible || !OpenCvDecoder.available()) {
+      return null;
+    }
+    if (jpeg != null) {
+      checkPixels(jpeg.width(), jpeg.height());
+    } else {
+      checkPixels(png[0], png[1]);
+    }
+    return OpenCvDecoder.decode(bytes, 1);
+  }
+
+  /** Width and height from a PNG's IHDR chunk, or null when the bytes do not start like a PNG. */
+  static int[] pngSize(byte[] b) {
+    byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (b.length < 24) {
+      return null;
+    }
+    for (int i = 0; i < 8; i++) {
+      if (b[i] != signature[i]) {
+        return null;
+      }
+    }
+    if (b[12] != 'I' || b[13] != 'H' || b[14] != 'D' || b[15] != 'R') {
+      return null;
+    }
+    long w = ((b[16] & 0xffL) << 24) | ((b[17] & 0xff) << 16) | ((b[18] & 0xff) << 8) | (b[19] & 0xff);
+    long h = ((b[20] & 0xffL) << 24) | ((b[21] & 0xff) << 16) | ((b[22] & 0xff) << 8) | (b[23] & 0xff);
+    return w > Integer.MAX_VALUE || h > Integer.MAX_VALUE ? new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE}
+        : new int[] {(int) w, (int) h};
+  }
+
+  /** ImageIO only: the JDK's readers first, then TwelveMonkeys'. */
+  RgbImage imageIo(byte[] bytes) throws ImageDecodeException {
     if (bytes.length == 0) {
       throw new ImageDecodeException("empty file (0 bytes)");
     }

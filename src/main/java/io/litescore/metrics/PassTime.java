@@ -3,7 +3,7 @@ package io.litescore.metrics;
 /**
  * Splits the wall time of one scoring pass that fed several models among them: each model is charged its own
  * inference time plus a share of the (shared) decoding time in proportion to the images it scored, both measured
- * as task time, and the charges are scaled so the models of one pass add up to its wall time. A model's
+ * as thread CPU time, and the charges are scaled so the models of one pass add up to its wall time. A model's
  * {@code images / share} is then its throughput within that run.
  */
 public final class PassTime {
@@ -11,9 +11,9 @@ public final class PassTime {
 
   /**
    * @param wallSeconds the pass's wall time
-   * @param decodeNanos task time spent reading, decoding and preprocessing (all models)
+   * @param decodeNanos CPU time spent reading, decoding and preprocessing (all models)
    * @param images images each model was given
-   * @param inferNanos task time in each model's inference
+   * @param inferNanos CPU time in each model's inference
    */
   public static double[] split(double wallSeconds, long decodeNanos, long[] images, long[] inferNanos) {
     int k = images.length;

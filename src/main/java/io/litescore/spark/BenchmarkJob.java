@@ -40,7 +40,15 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class BenchmarkJob {
   /** How much to measure. */
-  public record Options(int maxImages, int[] batchSizes, int[] threads, double seconds) {}
+  public record Options(int maxImages, int[] batchSizes, int[] threads, double seconds, String phases) {
+    public Options(int maxImages, int[] batchSizes, int[] threads, double seconds) {
+      this(maxImages, batchSizes, threads, seconds, "abcdef");
+    }
+
+    boolean runs(char phase) {
+      return phases.indexOf(phase) >= 0;
+    }
+  }
 
   /** One measurement. */
   public record Measurement(String phase, String model, int batch, int threads, long images, double wallSeconds,
@@ -92,11 +100,21 @@ public final class BenchmarkJob {
     out.printf("Benchmark on %d images from %s, %d models, %d cores%n", files.size(), config.dataset().path(),
         models.size(), cores);
 
-    decodeAndPreprocess(files, models);
-    fastVersusExact(files, models);
-    modelOnly(models);
-    oneJvmLoop(files, models, cores);
-    endToEnd(paths, models);
+    if (o.runs('b')) {
+      decodeAndPreprocess(files, models);
+    }
+    if (o.runs('f')) {
+      fastVersusExact(files, models);
+    }
+    if (o.runs('a')) {
+      modelOnly(models);
+    }
+    if (o.runs('c')) {
+      oneJvmLoop(files, models, cores);
+    }
+    if (o.runs('d') || o.runs('e')) {
+      endToEnd(paths, models);
+    }
     return new Result(List.copyOf(rows), List.copyOf(fastCosts), io.litescore.runtime.ProcessMemory.peakRssBytes(),
         cores);
   }
@@ -275,21 +293,38 @@ public final class BenchmarkJob {
     Files.writeString(manifest, csv);
     String base = "run.output = \"" + dir.resolve("out").toUri() + "\"\n"
         + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n";
-    long c0 = cpu();
-    long t0 = System.nanoTime();
-    ScoreImagesJob.Result all = score(base + "run.id = bench-all\n", config.models());
-    add("d score, all models in one run", "all", 0, 1, all.images() * models.size(), t0, c0);
-    for (ScoreImagesJob.ModelResult r : all.models()) {
-      rows.add(new Measurement("d score, all models in one run", r.model(), 0, 1, r.images(), r.wallSeconds(),
-          Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
+    long c0;
+    long t0;
+    if (o.runs('d')) {
+      c0 = cpu();
+      t0 = System.nanoTime();
+      ScoreImagesJob.Result all = score(base + "run.id = bench-all\n", config.models());
+      add("d score, all models in one run", "all", 0, 1, all.images() * models.size(), t0, c0);
+      for (ScoreImagesJob.ModelResult r : all.models()) {
+        add(new Measurement("d   its share of the pass", r.model(), 0, 1, r.images(), r.wallSeconds(),
+            Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
+      }
     }
-    c0 = cpu();
-    t0 = System.nanoTime();
-    long images = 0;
-    for (ScoreConfig.Model m : config.models()) {
-      images += score(base + "run.id = bench-" + m.name() + "\n", List.of(m)).images();
+    if (o.runs('e')) {
+      c0 = cpu();
+      t0 = System.nanoTime();
+      long images = 0;
+      List<Measurement> each = new ArrayList<>();
+      for (ScoreConfig.Model m : config.models()) {
+        long c1 = cpu();
+        long t1 = System.nanoTime();
+        ScoreImagesJob.Result one = score(base + "run.id = bench-" + m.name() + "\n", List.of(m));
+        images += one.images();
+        double wall = (System.nanoTime() - t1) / 1e9;
+        each.add(new Measurement("e   one run", m.name(), m.batchSize(), 1, one.images(), wall, (cpu() - c1) / 1e9,
+            one.images() / wall, 1000 * wall / one.images()));
+        ScoreImagesJob.ModelResult r = one.models().get(0);
+        each.add(new Measurement("e   its scoring pass", m.name(), m.batchSize(), 1, r.images(), r.wallSeconds(),
+            Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
+      }
+      add("e score, one run per model", "all", 0, 1, images, t0, c0);
+      each.forEach(this::add);
     }
-    add("e score, one run per model", "all", 0, 1, images, t0, c0);
   }
 
   private ScoreImagesJob.Result score(String overrides, List<ScoreConfig.Model> models) {
@@ -303,8 +338,11 @@ public final class BenchmarkJob {
   private void add(String phase, String model, int batch, int threads, long images, long t0, long c0) {
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpuS = (cpu() - c0) / 1e9;
-    Measurement m = new Measurement(phase, model, batch, threads, images, wall, cpuS, images / wall,
-        images == 0 ? Double.NaN : 1000 * wall / images);
+    add(new Measurement(phase, model, batch, threads, images, wall, cpuS, images / wall,
+        images == 0 ? Double.NaN : 1000 * wall / images));
+  }
+
+  private void add(Measurement m) {
     rows.add(m);
     out.printf(Locale.ROOT, "%-34s %-28s b=%-3d t=%d  %7d img  %8.2f s  cpu %8.2f s  %8.1f img/s  %7.2f ms/img%n",
         m.phase(), m.model(), m.batch(), m.threads(), m.images(), m.wallSeconds(), m.cpuSeconds(),

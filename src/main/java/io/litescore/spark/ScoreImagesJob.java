@@ -194,6 +194,7 @@ public final class ScoreImagesJob {
     jsc.setJobGroup(group, "litescore " + runId + ": score " + what, false);
     Timestamp startedAt = Timestamp.from(Instant.now());
     progressSource.accept(counters.done()::value);
+    long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
     try (Progress p = new Progress(what, rows, counters.done()::value, progressIntervalMillis, out)) {
       todo.mapPartitions(score, Encoders.row(Predictions.schema(config.output().logits())))
@@ -203,6 +204,7 @@ public final class ScoreImagesJob {
           .parquet(predictionsPath);
     }
     double passWall = (System.nanoTime() - t0) / 1e9;
+    double passCpu = (processCpuNanos() - cpu0) / 1e9;
     if (todo != images) {
       todo.unpersist(false);
     }
@@ -233,13 +235,15 @@ public final class ScoreImagesJob {
         classRows.add(RowFactory.create(m.name(), c.label(), c.support(), c.top1(), c.precision(), c.recall(),
             runId));
       }
-      out.printf(java.util.Locale.ROOT, "[%s] done: %d images, %d failed; inference %.1f s task time, "
+      out.printf(java.util.Locale.ROOT, "[%s] done: %d images, %d failed; inference %.1f CPU s, "
           + "share of the pass %.1f s (%.1f img/s)%n", m.name(), mm.images(), mm.failed(),
           inferNanos.get(i).value() / 1e9, wall[i], ips);
       m.bytes().unpersist(false);
     }
-    out.printf(java.util.Locale.ROOT, "Scored %d images with %d model(s) in one pass: %.1f s, decoding %.1f s "
-        + "task time%n", rows, models.size(), passWall, counters.decodeNanos().value() / 1e9);
+    out.printf(java.util.Locale.ROOT, "Scored %d images with %d model(s) in one pass: %.1f s, reading + decoding + "
+        + "preprocessing %.1f CPU s%s%n", rows, models.size(), passWall, counters.decodeNanos().value() / 1e9,
+        spark.sparkContext().isLocal() ? String.format(java.util.Locale.ROOT, "; this JVM (driver and executor) "
+            + "used %.1f CPU s", passCpu) : "");
 
     images.unpersist(false);
     listed.unpersist(false);
@@ -318,6 +322,11 @@ public final class ScoreImagesJob {
           + m.name() + " has outputs (" + logits[0].length + "), found " + m.labels().size());
     }
     return ParameterCount.of(model);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static String qualify(String uri, Configuration conf, String key) {

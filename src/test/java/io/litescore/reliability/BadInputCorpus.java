@@ -36,11 +36,11 @@ import org.w3c.dom.Node;
  * Generates the bad-input corpus under {@code <root>/<label>/...}: every case is one file, named after the case.
  * The expected outcome per case is in {@link #EXPECTED}: {@code null} for "scored", else a fragment of the error.
  */
-final class BadInputCorpus {
+public final class BadInputCorpus {
   private BadInputCorpus() {}
 
   /** case -> expected error fragment, or null when the image must be scored. */
-  static final Map<String, String> EXPECTED = new LinkedHashMap<>();
+  public static final Map<String, String> EXPECTED = new LinkedHashMap<>();
 
   static {
     EXPECTED.put("zero-byte.jpg", "empty file");
@@ -64,7 +64,7 @@ final class BadInputCorpus {
     EXPECTED.put("name with spaces é ü 名.png", null);
   }
 
-  static void write(Path dir) throws Exception {
+  public static void write(Path dir) throws Exception {
     Random r = new Random(1);
     BufferedImage photo = ImageIO.read(new java.io.ByteArrayInputStream(
         Resources.bytes("reference/photos/grace_hopper.jpg")));

@@ -1,0 +1,78 @@
+package io.litescore.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.litescore.reliability.BadInputCorpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JPEGs and PNGs go through OpenCV for speed; that must not change a single pixel against the ImageIO path (whose
+ * pixels equal PIL's, see ReferenceParityTest), nor any outcome of the bad-input corpus.
+ */
+class OpenCvParityTest {
+  @TempDir Path dir;
+
+  @Test
+  void openCvLoadsHere() {
+    assertThat(OpenCvDecoder.available()).as("bytedeco OpenCV natives for linux-x86_64 are on the class path").isTrue();
+  }
+
+  @Test
+  void referencePhotosDecodeToTheSamePixels() throws Exception {
+    List<Path> photos;
+    try (Stream<Path> s = Files.list(Path.of("src/test/resources/reference/photos"))) {
+      photos = s.filter(p -> p.toString().matches(".*\\.(jpg|png)")).sorted().toList();
+    }
+    assertThat(photos).hasSizeGreaterThanOrEqualTo(8);
+    ImageDecoder fast = new ImageDecoder();
+    ImageDecoder imageIo = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, false);
+    for (Path p : photos) {
+      byte[] b = Files.readAllBytes(p);
+      RgbImage a = fast.decode(b);
+      RgbImage e = imageIo.decode(b);
+      assertThat(a.width()).as(p.toString()).isEqualTo(e.width());
+      assertThat(a.height()).as(p.toString()).isEqualTo(e.height());
+      assertThat(a.pixels()).as(p.toString()).isEqualTo(e.pixels());
+    }
+  }
+
+  @Test
+  void badInputCorpusHasTheSameOutcomes() throws Exception {
+    BadInputCorpus.write(dir);
+    ImageDecoder fast = new ImageDecoder(100_000_000L);
+    ImageDecoder imageIo = new ImageDecoder(100_000_000L, false);
+    List<String> decodedByBoth = new ArrayList<>();
+    for (Map.Entry<String, String> c : BadInputCorpus.EXPECTED.entrySet()) {
+      byte[] b = Files.readAllBytes(dir.resolve(c.getKey()));
+      RgbImage a = null;
+      RgbImage e = null;
+      String errA = null;
+      String errE = null;
+      try {
+        a = fast.decode(b);
+      } catch (ImageDecodeException ex) {
+        errA = ex.getMessage();
+      }
+      try {
+        e = imageIo.decode(b);
+      } catch (ImageDecodeException ex) {
+        errE = ex.getMessage();
+      }
+      assertThat(errA).as(c.getKey()).isEqualTo(errE);
+      if (a != null) {
+        assertThat(a.width()).as(c.getKey()).isEqualTo(e.width());
+        assertThat(a.height()).as(c.getKey()).isEqualTo(e.height());
+        assertThat(a.pixels()).as(c.getKey()).isEqualTo(e.pixels());
+        decodedByBoth.add(c.getKey());
+      }
+    }
+    assertThat(decodedByBoth).hasSizeGreaterThan(8);
+  }
+}
