@@ -122,7 +122,7 @@ public final class ConfigLoader {
       throw ConfigError.of("runtime.device", device, "auto, cpu or gpu");
     }
     ScoreConfig.Runtime runtime = new ScoreConfig.Runtime(device, intAtLeast(c, "runtime.threads", 0),
-        intAtLeast(c, "runtime.prefetch", 0));
+        prefetch(c));
 
     List<ScoreConfig.Model> models = models(c);
     return new ScoreConfig(run, dataset, models, output, runtime, sparkConf(c));
@@ -288,6 +288,23 @@ public final class ConfigLoader {
     } catch (ConfigException | NumberFormatException e) {
       throw ConfigError.of(key, c.hasPath(path) ? c.getValue(path).unwrapped() : null, expected);
     }
+  }
+
+  /** {@code runtime.prefetch}: a count of batches, or {@code auto} (-1). */
+  private static int prefetch(Config c) {
+    String v = c.getValue("runtime.prefetch").unwrapped().toString().strip();
+    if (v.equalsIgnoreCase("auto")) {
+      return ScoreConfig.Runtime.PREFETCH_AUTO;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw ConfigError.of("runtime.prefetch", v, "auto, or a number of batches >= 0");
   }
 
   private static int intAtLeast(Config c, String path, int min) {

@@ -67,7 +67,15 @@ public record ScoreConfig(
 
   /**
    * {@code runtime.*}: where and with how many threads libtorch runs, and how many batches each task decodes ahead
-   * of the one being scored (0 = decode and infer in turn on the task's thread).
+   * of the one being scored (0 = decode and infer in turn on the task's thread; {@link #PREFETCH_AUTO}).
    */
-  public record Runtime(String device, int threads, int prefetch) implements Serializable {}
+  public record Runtime(String device, int threads, int prefetch) implements Serializable {
+    /** {@code runtime.prefetch = auto}: one batch ahead when a task has more cores than libtorch threads. */
+    public static final int PREFETCH_AUTO = -1;
+
+    /** Batches to decode ahead for tasks of {@code taskCpus} cores running libtorch on {@code torchThreads}. */
+    public int prefetchFor(int taskCpus, int torchThreads) {
+      return prefetch != PREFETCH_AUTO ? prefetch : taskCpus > torchThreads ? 1 : 0;
+    }
+  }
 }

@@ -181,7 +181,7 @@ public final class ScoreImagesJob {
     ScorePartition.Counters counters = new ScorePartition.Counters(jsc.sc().longAccumulator("images done"),
         jsc.sc().longAccumulator("decode ns"), loads, inferNanos, devices);
     ScorePartition score = new ScorePartition(runId, models, config.output(), config.dataset().maxPixels(), threads,
-        config.runtime().prefetch(), conf, config.runtime().device(), counters);
+        config.runtime().prefetchFor(taskCpus(), threads), conf, config.runtime().device(), counters);
     Dataset<Row> todo = images;
     long rows = total;
     if (config.run().incremental()) {
@@ -282,6 +282,10 @@ public final class ScoreImagesJob {
    */
   private static void writeByRun(Dataset<Row> df, String path) {
     df.coalesce(1).write().mode(SaveMode.Append).partitionBy("run_id").parquet(path);
+  }
+
+  private int taskCpus() {
+    return Integer.parseInt(spark.sparkContext().getConf().get("spark.task.cpus", "1"));
   }
 
   /** Threads per task for libtorch: {@code runtime.threads}, else {@code spark.task.cpus}. */

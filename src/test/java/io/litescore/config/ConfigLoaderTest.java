@@ -63,6 +63,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void prefetchIsAutoOrACountAndModeIsExactOrFast() {
+    ScoreConfig c = parse("");
+    assertThat(c.runtime().prefetch()).isEqualTo(ScoreConfig.Runtime.PREFETCH_AUTO);
+    assertThat(c.runtime().prefetchFor(1, 1)).isZero(); // every core runs a task: nothing spare to decode ahead
+    assertThat(c.runtime().prefetchFor(2, 1)).isEqualTo(1);
+    assertThat(parse("runtime.prefetch = 3").runtime().prefetchFor(1, 1)).isEqualTo(3);
+    assertThat(c.models().get(0).fastDecode()).isFalse();
+    assertThat(parse("model-defaults.preprocessing.mode = FAST").models().get(0).fastDecode()).isTrue();
+    assertThatThrownBy(() -> parse("runtime.prefetch = -2")).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("runtime.prefetch").hasMessageContaining("auto, or a number of batches >= 0");
+    assertThatThrownBy(() -> parse("model-defaults.preprocessing.mode = quick")).isInstanceOf(ConfigError.class)
+        .hasMessageContaining("models[0].preprocessing.mode = \"quick\"");
+  }
+
+  @Test
   void badValuesNameKeyValueAndExpectation() {
     assertThatThrownBy(() -> parse("models = [ { name = a, uri = /a, labels = /l, batch-size = 0 } ]"))
         .isInstanceOf(ConfigError.class)

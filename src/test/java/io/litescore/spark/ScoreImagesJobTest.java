@@ -341,7 +341,7 @@ class ScoreImagesJobTest {
   @Test
   void prefetchDepthChangesNothingButTheTiming() {
     Path out = dir.resolve("out-prefetch");
-    run(config("p1", out, "")); // default: runtime.prefetch = 1
+    run(config("p1", out, "runtime.prefetch = 1"));
     run(config("p0", out, "runtime.prefetch = 0"));
     run(config("p3", out, "runtime.prefetch = 3\n" + models("colours:1:8")));
     List<String> p1 = rows(out, "p1", "colours");
