@@ -24,7 +24,15 @@ class BenchmarkJobTest {
     BenchmarkJob.Result r = new BenchmarkJob(SharedSpark.get(), ScoreImagesJobTest.config("unused", out, ""),
         new BenchmarkJob.Options(20, new int[] {1, 4}, new int[] {1}, 0.2), new PrintStream(log, true)).run();
     Set<String> phases = r.rows().stream().map(m -> m.phase().substring(0, 1)).collect(Collectors.toSet());
-    assertThat(phases).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
+    assertThat(phases).containsExactlyInAnyOrder("a", "b", "c", "d", "e", "f");
+    assertThat(r.fastCosts()).singleElement().satisfies(f -> {
+      assertThat(f.images()).isEqualTo(8);
+      assertThat(f.top1Agreement()).isEqualTo(1.0); // small PNGs: fast mode decodes them exactly
+      assertThat(f.maxAbsDiff()).isZero();
+    });
+    BenchmarkJob.Result onlyA = new BenchmarkJob(SharedSpark.get(), ScoreImagesJobTest.config("unused", out, ""),
+        new BenchmarkJob.Options(20, new int[] {2}, new int[] {1}, 0.2, "a"), new PrintStream(log, true)).run();
+    assertThat(onlyA.rows()).extracting(BenchmarkJob.Measurement::phase).containsOnly("a model only");
     assertThat(r.rows()).filteredOn(m -> m.phase().startsWith("c")).singleElement()
         .satisfies(m -> assertThat(m.images()).isEqualTo(8)); // 9 files, one corrupt
     assertThat(r.rows()).filteredOn(m -> m.phase().startsWith("a")).hasSize(2);
