@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * JPEGs and PNGs go through OpenCV for speed; that must not change a single pixel against the ImageIO path (whose
- * pixels equal PIL's, see ReferenceParityTest), nor any outcome of the bad-input corpus.
+ * pixels equal PIL's, see ReferenceParityTest), nor any outcome of the bad-input corpus, except where the JDK's
+ * reader departs from PIL: it applies an embedded ICC profile, which PIL and OpenCV ignore.
  */
 class OpenCvParityTest {
   @TempDir Path dir;
@@ -66,6 +67,11 @@ class OpenCvParityTest {
         errE = ex.getMessage();
       }
       assertThat(errA).as(c.getKey()).isEqualTo(errE);
+      if (a != null && c.getKey().startsWith("icc-")) {
+        // the JDK's reader converts through an embedded ICC profile; OpenCV ignores it, as PIL does (BadInputTest)
+        assertThat(a.pixels()).as(c.getKey()).isNotEqualTo(e.pixels());
+        continue;
+      }
       if (a != null) {
         assertThat(a.width()).as(c.getKey()).isEqualTo(e.width());
         assertThat(a.height()).as(c.getKey()).isEqualTo(e.height());

@@ -58,7 +58,9 @@ public final class BadInputCorpus {
     EXPECTED.put("animated.gif", null);
     EXPECTED.put("plain.bmp", null);
     EXPECTED.put("image.webp", "not a recognised image format");
+    EXPECTED.put("plain.jpg", null);
     EXPECTED.put("exif-rotated.jpg", null);
+    EXPECTED.put("icc-linear-rgb.jpg", null);
     EXPECTED.put("one-by-one.png", null);
     EXPECTED.put("bomb.png", "image too large");
     EXPECTED.put("name with spaces é ü 名.png", null);
@@ -87,7 +89,10 @@ public final class BadInputCorpus {
     Fixtures.write(dir.resolve("animated.gif"), animatedGif());
     Fixtures.write(dir.resolve("plain.bmp"), encode(convert(photo, BufferedImage.TYPE_3BYTE_BGR), "bmp"));
     Fixtures.write(dir.resolve("image.webp"), webpHeader());
+    Fixtures.write(dir.resolve("plain.jpg"), jpeg);
     Fixtures.write(dir.resolve("exif-rotated.jpg"), withExifOrientation(jpeg, 6));
+    Fixtures.write(dir.resolve("icc-linear-rgb.jpg"), withIccProfile(jpeg,
+        java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData()));
     Fixtures.write(dir.resolve("one-by-one.png"), encode(new BufferedImage(1, 1, BufferedImage.TYPE_3BYTE_BGR), "png"));
     Fixtures.write(dir.resolve("bomb.png"), pngBomb(50_000, 50_000));
     Fixtures.write(dir.resolve("name with spaces é ü 名.png"), png);
@@ -239,6 +244,22 @@ public final class BadInputCorpus {
     int len = 2 + exif.length + tiff.position();
     ByteBuffer seg = ByteBuffer.allocate(2 + len);
     seg.put((byte) 0xff).put((byte) 0xe1).putShort((short) len).put(exif).put(tiff.array(), 0, tiff.position());
+    byte[] out = new byte[jpeg.length + seg.capacity()];
+    System.arraycopy(jpeg, 0, out, 0, 2);
+    System.arraycopy(seg.array(), 0, out, 2, seg.capacity());
+    System.arraycopy(jpeg, 2, out, 2 + seg.capacity(), jpeg.length - 2);
+    return out;
+  }
+
+  /** Inserts an APP2 ICC_PROFILE segment (one chunk) holding {@code profile} right after SOI. */
+  static byte[] withIccProfile(byte[] jpeg, byte[] profile) {
+    byte[] tag = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
+    int len = 2 + tag.length + 2 + profile.length;
+    if (len > 0xffff) {
+      throw new IllegalArgumentException("profile too large for one APP2 segment: " + profile.length);
+    }
+    ByteBuffer seg = ByteBuffer.allocate(2 + len);
+    seg.put((byte) 0xff).put((byte) 0xe2).putShort((short) len).put(tag).put((byte) 1).put((byte) 1).put(profile);
     byte[] out = new byte[jpeg.length + seg.capacity()];
     System.arraycopy(jpeg, 0, out, 0, 2);
     System.arraycopy(seg.array(), 0, out, 2, seg.capacity());

@@ -62,6 +62,20 @@ class BadInputTest {
   }
 
   @Test
+  void exifOrientationAndIccProfilesAreIgnoredAsPilDoes() throws Exception {
+    ImageDecoder decoder = new ImageDecoder();
+    Path red = data.resolve("red");
+    RgbImage plain = decoder.decode(Files.readAllBytes(red.resolve("plain.jpg")));
+    for (String name : List.of("exif-rotated.jpg", "icc-linear-rgb.jpg")) {
+      RgbImage img = decoder.decode(Files.readAllBytes(red.resolve(name)));
+      assertThat(img.width()).as(name).isEqualTo(plain.width());
+      assertThat(img.height()).as(name).isEqualTo(plain.height());
+      assertThat(img.pixels()).as(name + ": same pixels as without the marker").isEqualTo(plain.pixels());
+    }
+    assertThat(Files.size(red.resolve("icc-linear-rgb.jpg"))).isGreaterThan(Files.size(red.resolve("plain.jpg")) + 200);
+  }
+
+  @Test
   void scoringTheCorpusGivesOneRowPerFileAndCountsFailures() {
     Path labels = Fixtures.copyResource("models/channel_mean.labels", dir.resolve("m/l.labels"));
     Path model = Fixtures.copyResource("models/channel_mean.pt", dir.resolve("m/m.pt"));
