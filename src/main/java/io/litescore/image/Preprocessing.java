@@ -77,17 +77,7 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
 
   /** Preprocesses into {@code out[offset, offset + tensorSize())}, CHW order, float32 divisions as PyTorch does. */
   public void apply(RgbImage image, float[] out, int offset) {
-    byte[] px = resizeAndCrop(image).pixels();
-    int plane = crop * crop;
-    for (int c = 0; c < 3; c++) {
-      float m = mean[c];
-      float s = std[c];
-      int o = offset + c * plane;
-      for (int i = 0; i < plane; i++) {
-        float v = (px[i * 3 + c] & 0xff) / 255f;
-        out[o + i] = (v - m) / s;
-      }
-    }
+    apply(image, java.nio.FloatBuffer.wrap(out), offset);
   }
 
   /**

@@ -155,9 +155,7 @@ public final class ScoreImagesJob {
       throw ConfigError.of("dataset.path", config.dataset().path(), "a folder with at least one image with an "
           + "extension in " + config.dataset().extensions() + " (found none)");
     }
-    int partitions = config.dataset().partitions() > 0 ? config.dataset().partitions()
-        : (int) Math.max(spark.sparkContext().defaultParallelism(), (total + IMAGES_PER_PARTITION - 1)
-            / IMAGES_PER_PARTITION);
+    int partitions = partitionsFor(total);
     Dataset<Row> images = listed.repartition(partitions).cache();
     out.printf("Dataset %s: %d images (%s), %d partitions%n", config.dataset().path(), total,
         config.dataset().layout().key(), partitions);
@@ -183,11 +181,14 @@ public final class ScoreImagesJob {
     ScorePartition score = new ScorePartition(runId, models, config.output(), config.dataset().maxPixels(), threads,
         config.runtime().prefetchFor(taskCpus(), threads), conf, config.runtime().device(), counters);
     Dataset<Row> todo = images;
+    Dataset<Row> remaining = null;
     long rows = total;
     if (config.run().incremental()) {
       jsc.setJobGroup(group, "litescore " + runId + ": find images not scored yet", false);
-      todo = notYetScored(listed, models, output, runId, partitions);
-      rows = todo.count();
+      remaining = notYetScored(listed, models, output, runId);
+      rows = remaining.count();
+      // sized by what is left to score, not by the listing: a daily run's few new images make a few tasks
+      todo = remaining.repartition(partitionsFor(rows));
       out.printf("Incremental: %d of %d images not scored before by at least one model%n", rows, total);
     }
     String what = models.size() == 1 ? models.get(0).name() : models.size() + " models";
@@ -205,8 +206,8 @@ public final class ScoreImagesJob {
     }
     double passWall = (System.nanoTime() - t0) / 1e9;
     double passCpu = (processCpuNanos() - cpu0) / 1e9;
-    if (todo != images) {
-      todo.unpersist(false);
+    if (remaining != null) {
+      remaining.unpersist(false);
     }
 
     List<ModelResult> results = new ArrayList<>();
@@ -262,8 +263,7 @@ public final class ScoreImagesJob {
    * Incremental runs: the images each model has not scored yet, one row per image with the {@code models} that
    * need it, so one pass still reads each file once.
    */
-  private Dataset<Row> notYetScored(Dataset<Row> listed, List<ModelArtifact> models, String output, String runId,
-      int partitions) {
+  private Dataset<Row> notYetScored(Dataset<Row> listed, List<ModelArtifact> models, String output, String runId) {
     Dataset<Row> union = null;
     for (ModelArtifact m : models) {
       Dataset<Row> t = Incremental.notYetScored(spark, listed, output, runId, m.name(), m.sha256())
@@ -272,7 +272,6 @@ public final class ScoreImagesJob {
     }
     return union.groupBy("path", "label", "length", "modified")
         .agg(collect_list("model").as("models"))
-        .repartition(partitions)
         .cache();
   }
 
@@ -282,6 +281,13 @@ public final class ScoreImagesJob {
    */
   private static void writeByRun(Dataset<Row> df, String path) {
     df.coalesce(1).write().mode(SaveMode.Append).partitionBy("run_id").parquet(path);
+  }
+
+  /** {@code dataset.partitions}, else about {@link #IMAGES_PER_PARTITION} images per task, at least one per core. */
+  private int partitionsFor(long images) {
+    return config.dataset().partitions() > 0 ? config.dataset().partitions()
+        : (int) Math.max(spark.sparkContext().defaultParallelism(), (images + IMAGES_PER_PARTITION - 1)
+            / IMAGES_PER_PARTITION);
   }
 
   private int taskCpus() {
