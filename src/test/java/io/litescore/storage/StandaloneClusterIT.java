@@ -272,7 +272,7 @@ class StandaloneClusterIT {
                 .resolve("stderr");
             if (java.nio.file.Files.exists(stderr)
                 && java.nio.file.Files.readString(stderr).contains("Loaded model 'squeezenet_c'")) {
-              Thread.sleep(1500);
+              Thread.sleep(300); // its tasks are scoring: the models load when a task starts
               e.destroyForcibly();
               return e.pid();
             }
