@@ -62,20 +62,16 @@ public final class ImageDecoder {
    * OpenCV's natives do not load, is decoded exactly. {@code minShortSide <= 0} is exact decoding.
    */
   public RgbImage decode(byte[] bytes, int minShortSide) throws ImageDecodeException {
-    if (minShortSide > 0) {
-      JpegHeader h = JpegHeader.read(bytes);
-      if (h != null && h.complete() && (h.components() == 3 || h.components() == 1)) {
-        checkPixels(h.width(), h.height());
-        int factor = h.reduction(minShortSide);
-        if (factor > 1 && OpenCvDecoder.available()) {
-          RgbImage img = OpenCvDecoder.decode(bytes, factor);
-          if (img != null) {
-            return img;
-          }
-        }
+    if (bytes.length == 0) {
+      throw new ImageDecodeException("empty file (0 bytes)");
+    }
+    if (useOpenCv) {
+      RgbImage img = openCv(bytes, minShortSide);
+      if (img != null) {
+        return img;
       }
     }
-    return decode(bytes);
+    return imageIo(bytes);
   }
 
   private void checkPixels(long w, long h) throws ImageDecodeException {
@@ -87,23 +83,15 @@ public final class ImageDecoder {
   }
 
   public RgbImage decode(byte[] bytes) throws ImageDecodeException {
-    if (bytes.length == 0) {
-      throw new ImageDecodeException("empty file (0 bytes)");
-    }
-    if (useOpenCv) {
-      RgbImage img = openCv(bytes);
-      if (img != null) {
-        return img;
-      }
-    }
-    return imageIo(bytes);
+    return decode(bytes, 0);
   }
 
   /**
-   * Complete RGB/grayscale JPEGs and PNGs through OpenCV (same pixels, faster); null for anything else, or when
-   * OpenCV refuses the file, which then goes through ImageIO and its precise error messages.
+   * Complete RGB/grayscale JPEGs and PNGs through OpenCV (same pixels, faster; JPEGs reduced for
+   * {@code minShortSide > 0}); null for anything else, or when OpenCV refuses the file, which then goes through
+   * ImageIO and its precise error messages.
    */
-  private RgbImage openCv(byte[] bytes) throws ImageDecodeException {
+  private RgbImage openCv(byte[] bytes, int minShortSide) throws ImageDecodeException {
     JpegHeader jpeg = JpegHeader.read(bytes);
     int[] png = jpeg == null ? pngSize(bytes) : null;
     boolean eligible = jpeg != null ? jpeg.complete() && (jpeg.components() == 3 || jpeg.components() == 1)
@@ -116,7 +104,7 @@ public final class ImageDecoder {
     } else {
       checkPixels(png[0], png[1]);
     }
-    return OpenCvDecoder.decode(bytes, 1);
+    return OpenCvDecoder.decode(bytes, jpeg != null && minShortSide > 0 ? jpeg.reduction(minShortSide) : 1);
   }
 
   /** Width and height from a PNG's IHDR chunk, or null when the bytes do not start like a PNG. */
@@ -140,10 +128,7 @@ public final class ImageDecoder {
   }
 
   /** ImageIO only: the JDK's readers first, then TwelveMonkeys'. */
-  RgbImage imageIo(byte[] bytes) throws ImageDecodeException {
-    if (bytes.length == 0) {
-      throw new ImageDecodeException("empty file (0 bytes)");
-    }
+  private RgbImage imageIo(byte[] bytes) throws ImageDecodeException {
     List<String> failures = new ArrayList<>();
     for (ImageReader reader : readersFor(bytes)) {
       try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {

@@ -12,7 +12,6 @@ import io.litescore.runtime.TensorBatch;
 import io.litescore.runtime.TorchRuntime;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -287,20 +286,13 @@ public final class BenchmarkJob {
 
   private void endToEnd(List<String> paths, List<ModelArtifact> models) throws IOException {
     Path dir = Files.createTempDirectory("litescore-bench-");
-    Path manifest = dir.resolve("images.csv");
-    StringBuilder csv = new StringBuilder("path\n");
-    paths.forEach(p -> csv.append('"').append(p.replace("\"", "\"\"")).append("\"\n"));
-    Files.writeString(manifest, csv);
+    Path manifest = manifest(dir.resolve("images.csv"), paths);
     String base = "run.output = \"" + dir.resolve("out").toUri() + "\"\n"
         + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n";
     long c0;
     long t0;
     // Not measured: the JVM's first score run pays Spark's and the JIT's warm-up, which would land on (d) alone.
-    Path warm = dir.resolve("warmup.csv");
-    StringBuilder few = new StringBuilder("path\n");
-    paths.stream().limit(Math.min(paths.size(), 32)).forEach(p -> few.append('"').append(p.replace("\"", "\"\""))
-        .append("\"\n"));
-    Files.writeString(warm, few);
+    Path warm = manifest(dir.resolve("warmup.csv"), paths.subList(0, Math.min(paths.size(), 32)));
     score("run.output = \"" + dir.resolve("out").toUri() + "\"\ndataset { layout = manifest, manifest = \""
         + warm.toUri() + "\" }\nrun.id = bench-warmup\n", config.models());
     if (o.runs('d')) {
@@ -335,6 +327,13 @@ public final class BenchmarkJob {
     }
   }
 
+  /** A one-column (path) CSV manifest of {@code paths}. */
+  private static Path manifest(Path file, List<String> paths) throws IOException {
+    StringBuilder csv = new StringBuilder("path\n");
+    paths.forEach(p -> csv.append('"').append(p.replace("\"", "\"\"")).append("\"\n"));
+    return Files.writeString(file, csv);
+  }
+
   private ScoreImagesJob.Result score(String overrides, List<ScoreConfig.Model> models) {
     ScoreConfig base = ConfigLoader.parse(ConfigFactory.parseString(overrides + "models = [ { name = x, uri = x, "
         + "labels = x } ]"));
@@ -358,7 +357,6 @@ public final class BenchmarkJob {
   }
 
   private static long cpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+    return ScoreImagesJob.processCpuNanos();
   }
 }

@@ -334,7 +334,8 @@ public final class ScoreImagesJob {
     return ParameterCount.of(model);
   }
 
-  private static long processCpuNanos() {
+  /** CPU time of this JVM, all threads (in local mode: driver and executor). */
+  static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
         .getOperatingSystemMXBean()).getProcessCpuTime();
   }

@@ -343,28 +343,17 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
           p.error[r] = "cannot decode: " + e;
         }
         if (p.error[r] != null) {
-          java.util.Arrays.fill(p.filled, 0);
+          // slots are handed out in row order, so a failed row's slot is the last of its spec: give it back
           for (int s = 0; s < specs.size(); s++) {
-            // an image that failed for one spec fails for all: drop whatever it wrote, keep slots dense
             if (p.slot[s][r] >= 0) {
               p.filled[s] = p.slot[s][r];
               p.slot[s][r] = -1;
-            } else {
-              p.filled[s] = maxSlot(p.slot[s], r) + 1;
             }
           }
         }
       }
       p.nanos = cpuNanos() - t0;
       return p;
-    }
-
-    private static int maxSlot(int[] slots, int before) {
-      int max = -1;
-      for (int i = 0; i < before; i++) {
-        max = Math.max(max, slots[i]);
-      }
-      return max;
     }
 
     /** Runs every model over its rows of the batch, in chunks of its own batch size; emits one row per (row, model). */

@@ -41,16 +41,7 @@ class ScoreImagesJobTest {
   @BeforeAll
   static void fixture() {
     data = dir.resolve("colours");
-    Fixtures.solidPng(data.resolve("red/r1.png"), RED, 10, 12);
-    Fixtures.solidPng(data.resolve("red/r2.png"), RED, 30, 20);
-    Fixtures.solidPng(data.resolve("red/r3.PNG"), RED, 9, 9);
-    Fixtures.solidPng(data.resolve("red/g-in-red.png"), GREEN, 16, 16);
-    Fixtures.solidPng(data.resolve("green/g1.png"), GREEN, 16, 16);
-    Fixtures.solidPng(data.resolve("green/nested/g2.png"), GREEN, 40, 16);
-    Fixtures.solidPng(data.resolve("blue/b1.png"), BLUE, 16, 16);
-    Fixtures.solidPng(data.resolve("blue/r-in-blue.png"), RED, 16, 16);
-    Fixtures.write(data.resolve("blue/corrupt.png"), "definitely not a png".getBytes(StandardCharsets.UTF_8));
-    Fixtures.write(data.resolve("blue/notes.txt"), "ignored: not an image extension".getBytes(StandardCharsets.UTF_8));
+    io.litescore.testing.ColourDataset.handCounted(data, 16, 16);
     model = Fixtures.copyResource("models/channel_mean.pt", dir.resolve("models/channel_mean.pt"));
     labels = Fixtures.copyResource("models/channel_mean.labels", dir.resolve("models/channel_mean.labels"));
   }

@@ -43,6 +43,24 @@ public final class ColourDataset {
     return 3 * perClass + 1;
   }
 
+  /**
+   * The nine-file folder whose metrics are computed by hand in the score and compare tests: red 3 right + 1 green,
+   * green 2 right (one in a nested folder), blue 1 right + 1 red ({@code redInBlueWidth} x {@code redInBlueHeight})
+   * + 1 corrupt, and a text file that is not an image.
+   */
+  public static void handCounted(Path root, int redInBlueWidth, int redInBlueHeight) {
+    Fixtures.solidPng(root.resolve("red/r1.png"), RGB[0], 10, 12);
+    Fixtures.solidPng(root.resolve("red/r2.png"), RGB[0], 30, 20);
+    Fixtures.solidPng(root.resolve("red/r3.PNG"), RGB[0], 9, 9);
+    Fixtures.solidPng(root.resolve("red/g-in-red.png"), RGB[1], 16, 16);
+    Fixtures.solidPng(root.resolve("green/g1.png"), RGB[1], 16, 16);
+    Fixtures.solidPng(root.resolve("green/nested/g2.png"), RGB[1], 40, 16);
+    Fixtures.solidPng(root.resolve("blue/b1.png"), RGB[2], 16, 16);
+    Fixtures.solidPng(root.resolve("blue/r-in-blue.png"), RGB[0], redInBlueWidth, redInBlueHeight);
+    Fixtures.write(root.resolve("blue/corrupt.png"), "definitely not a png".getBytes(StandardCharsets.UTF_8));
+    Fixtures.write(root.resolve("blue/notes.txt"), "ignored: not an image extension".getBytes(StandardCharsets.UTF_8));
+  }
+
   /** {@code channel_mean.pt} and its labels (red, green, blue) into {@code dir}. */
   public static void channelMean(Path dir) {
     Fixtures.copyResource("models/channel_mean.pt", dir.resolve("channel_mean.pt"));

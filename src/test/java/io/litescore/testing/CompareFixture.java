@@ -45,15 +45,7 @@ public final class CompareFixture {
   private CompareFixture(Path dir) {
     this.dir = dir;
     Path data = dir.resolve("colours");
-    Fixtures.solidPng(data.resolve("red/r1.png"), RED, 10, 12);
-    Fixtures.solidPng(data.resolve("red/r2.png"), RED, 30, 20);
-    Fixtures.solidPng(data.resolve("red/r3.PNG"), RED, 9, 9);
-    Fixtures.solidPng(data.resolve("red/g-in-red.png"), GREEN, 16, 16);
-    Fixtures.solidPng(data.resolve("green/g1.png"), GREEN, 16, 16);
-    Fixtures.solidPng(data.resolve("green/nested/g2.png"), GREEN, 40, 16);
-    Fixtures.solidPng(data.resolve("blue/b1.png"), BLUE, 16, 16);
-    Fixtures.solidPng(data.resolve("blue/r-in-blue.png"), RED, 300, 200);
-    Fixtures.write(data.resolve("blue/corrupt.png"), "definitely not a png".getBytes(StandardCharsets.UTF_8));
+    ColourDataset.handCounted(data, 300, 200); // a big image for the thumbnails
     Path mean = Fixtures.copyResource("models/channel_mean.pt", dir.resolve("models/channel_mean.pt"));
     Path swap = Fixtures.copyResource("models/channel_swap.pt", dir.resolve("models/channel_swap.pt"));
     Path labels = Fixtures.copyResource("models/channel_mean.labels", dir.resolve("models/colours.labels"));
