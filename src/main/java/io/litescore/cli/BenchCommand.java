@@ -4,8 +4,8 @@ import com.google.gson.GsonBuilder;
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
 import io.litescore.config.ScoreConfig;
-import io.litescore.spark.BenchmarkJob;
-import io.litescore.spark.SparkSessions;
+import io.litescore.jobs.bench.BenchmarkJob;
+import io.litescore.jobs.Sessions;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
         ? ConfigLoader.parse(ConfigLoader.withOverrides(ConfigFactory.parseString(Demo.config(Demo.extract())),
             overrides))
         : ConfigLoader.load(conf, overrides);
-    SparkSession spark = SparkSessions.forConfig(config, "litescore bench");
+    SparkSession spark = Sessions.forConfig(config, "litescore bench");
     try {
       BenchmarkJob.Result r = new BenchmarkJob(spark, config,
           new BenchmarkJob.Options(maxImages, batchSizes, threads, seconds, phases), System.out).run();

@@ -1,8 +1,8 @@
 package io.litescore.cli;
 
 import io.litescore.config.ConfigError;
-import io.litescore.spark.CompareRunsJob;
-import io.litescore.spark.SparkSessions;
+import io.litescore.jobs.compare.CompareJob;
+import io.litescore.jobs.Sessions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,12 +63,12 @@ final class CompareCommand implements Callable<Integer> {
       conf.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
     }
     conf.putIfAbsent("spark.ui.enabled", "false");
-    CompareRunsJob.Options options = new CompareRunsJob.Options(runs, runIds, output, misclassified, thumbnailSize,
+    CompareJob.Options options = new CompareJob.Options(runs, runIds, output, misclassified, thumbnailSize,
         50, maxClasses);
-    SparkSession spark = SparkSessions.forConf(conf, "litescore compare");
+    SparkSession spark = Sessions.forConf(conf, "litescore compare");
     try {
       long t0 = System.nanoTime();
-      CompareRunsJob.Result r = new CompareRunsJob(spark, options, out).run();
+      CompareJob.Result r = new CompareJob(spark, options, out).run();
       out.printf(Locale.ROOT, "%nCompared %d models in %.1f s. Open the report: %s%n", r.rows().size(),
           (System.nanoTime() - t0) / 1e9, localPath(r.report()));
       return 0;

@@ -1,19 +1,19 @@
 package io.litescore.cli;
 
-import io.litescore.spark.ScoreImagesJob;
+import io.litescore.jobs.score.ScoreJob;
 import java.util.Locale;
 
 /** The per-model metrics table printed at the end of a run. */
 final class ResultTable {
   private ResultTable() {}
 
-  static String render(ScoreImagesJob.Result result) {
+  static String render(ScoreJob.Result result) {
     int w = Math.max(5, result.models().stream().mapToInt(m -> m.model().length()).max().orElse(5));
     String fmt = "%-" + w + "s  %7s  %7s  %6s  %7s  %7s  %9s  %8s  %7s%n";
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, fmt, "model", "images", "scored", "failed", "top1", "top5", "mean_cls",
         "img/s", "wall_s"));
-    for (ScoreImagesJob.ModelResult m : result.models()) {
+    for (ScoreJob.ModelResult m : result.models()) {
       s.append(String.format(Locale.ROOT, fmt, m.model(), m.images(), m.scored(), m.failed(), pct(m.top1()),
           pct(m.top5()), pct(m.meanClassAccuracy()), String.format(Locale.ROOT, "%.1f", m.imagesPerSecond()),
           String.format(Locale.ROOT, "%.1f", m.wallSeconds())));

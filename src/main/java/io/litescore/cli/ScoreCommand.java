@@ -3,8 +3,8 @@ package io.litescore.cli;
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
 import io.litescore.config.ScoreConfig;
-import io.litescore.spark.ScoreImagesJob;
-import io.litescore.spark.SparkSessions;
+import io.litescore.jobs.score.ScoreJob;
+import io.litescore.jobs.Sessions;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -47,10 +47,10 @@ final class ScoreCommand implements Callable<Integer> {
     } else {
       config = ConfigLoader.load(conf, overrides);
     }
-    SparkSession spark = SparkSessions.forConfig(config, "litescore score " + config.run().id());
+    SparkSession spark = Sessions.forConfig(config, "litescore score " + config.run().id());
     try {
       long t0 = System.nanoTime();
-      ScoreImagesJob.Result result = new ScoreImagesJob(spark, config, out).run();
+      ScoreJob.Result result = new ScoreJob(spark, config, out).run();
       out.println();
       out.print(ResultTable.render(result));
       out.printf("%nRun %s: %d images x %d models in %.1f s. Output: %s/{predictions,metrics,class_metrics}%n",

@@ -4,8 +4,8 @@ import com.google.gson.GsonBuilder;
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
 import io.litescore.config.ScoreConfig;
-import io.litescore.spark.SoakJob;
-import io.litescore.spark.SparkSessions;
+import io.litescore.jobs.bench.SoakJob;
+import io.litescore.jobs.Sessions;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +48,7 @@ final class SoakCommand implements Callable<Integer> {
     ScoreConfig config = conf == null
         ? ConfigLoader.parse(ConfigLoader.withOverrides(ConfigFactory.parseString(Demo.config(Demo.extract())), all))
         : ConfigLoader.load(conf, all);
-    SparkSession spark = SparkSessions.forConfig(config, "litescore soak");
+    SparkSession spark = Sessions.forConfig(config, "litescore soak");
     try {
       SoakJob.Result r = new SoakJob(spark, config, images, work.toAbsolutePath(), interval, System.out).run();
       if (json != null) {

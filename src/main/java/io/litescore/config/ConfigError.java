@@ -14,7 +14,12 @@ public class ConfigError extends IllegalArgumentException {
   }
 
   public static ConfigError of(String key, Object value, String expected) {
-    return new ConfigError("Cannot score: " + key + " = " + render(value) + ": expected " + expected);
+    return of("score", key, value, expected);
+  }
+
+  /** {@code Cannot <action>: <key> = <value>: expected <expected>}, e.g. action {@code classify} for the API. */
+  public static ConfigError of(String action, String key, Object value, String expected) {
+    return new ConfigError("Cannot " + action + ": " + key + " = " + render(value) + ": expected " + expected);
   }
 
   private static String render(Object value) {

@@ -81,7 +81,8 @@ public final class ConfigLoader {
       throw new ConfigError("Cannot score: " + e.getMessage(), e);
     }
 
-    String runId = c.hasPath("run.id") ? string(c, "run.id") : defaultRunId();
+    boolean streaming = bool(c, "stream.enabled");
+    String runId = c.hasPath("run.id") ? string(c, "run.id") : streaming ? "stream" : defaultRunId();
     if (!RUN_ID.matcher(runId).matches()) {
       throw ConfigError.of("run.id", runId, "letters, digits, '.', '_' or '-' (it names a Parquet partition)");
     }
@@ -92,7 +93,7 @@ public final class ConfigLoader {
     try {
       layout = Layout.valueOf(layoutText.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ConfigError.of("dataset.layout", layoutText, "one of imagefolder, manifest, unlabeled");
+      throw ConfigError.of("dataset.layout", layoutText, "one of imagefolder, manifest, unlabeled, table");
     }
     String manifest = c.hasPath("dataset.manifest") ? string(c, "dataset.manifest") : null;
     if (layout == Layout.MANIFEST && (manifest == null || manifest.isBlank())) {
@@ -112,8 +113,22 @@ public final class ConfigLoader {
       ext.add(norm.toLowerCase(Locale.ROOT));
     }
     String path = layout == Layout.MANIFEST && !c.hasPath("dataset.path") ? "" : nonEmpty(c, "dataset.path");
+    ScoreConfig.Table table = new ScoreConfig.Table(nonEmpty(c, "dataset.format"),
+        optional(c, "dataset.content-column", "dataset.content-column"),
+        optional(c, "dataset.label-column", "dataset.label-column"),
+        optional(c, "dataset.id-column", "dataset.id-column"));
+    if (layout != Layout.TABLE) {
+      for (String key : List.of("content-column", "label-column", "id-column")) {
+        if (c.hasPath("dataset." + key)) {
+          throw ConfigError.of("dataset." + key, string(c, "dataset." + key), "no value unless dataset.layout = "
+              + "table (it is " + layout.key() + ")");
+        }
+      }
+    }
+    String labelMap = optional(c, "dataset.label-map", "dataset.label-map");
     ScoreConfig.Dataset dataset = new ScoreConfig.Dataset(path, layout, manifest, List.copyOf(ext),
-        intAtLeast(c, "dataset.partitions", 0), longAtLeast(c, "dataset.max-pixels", 1));
+        intAtLeast(c, "dataset.partitions", 0), longAtLeast(c, "dataset.max-pixels", 1), table, labelMap,
+        bool(c, "dataset.labels-are-indices"));
 
     ScoreConfig.Output output = new ScoreConfig.Output(intAtLeast(c, "output.top-k", 1), bool(c, "output.logits"));
 
@@ -124,11 +139,26 @@ public final class ConfigLoader {
     ScoreConfig.Runtime runtime = new ScoreConfig.Runtime(device, intAtLeast(c, "runtime.threads", 0),
         prefetch(c));
 
-    List<ScoreConfig.Model> models = models(c);
-    return new ScoreConfig(run, dataset, models, output, runtime, sparkConf(c));
+    List<ModelSpec> models = models(c);
+    String trigger = string(c, "stream.trigger").strip().toLowerCase(Locale.ROOT);
+    if (!trigger.equals("available-now") && !trigger.matches("\\d+\\s*(ms|milliseconds?|s|seconds?|m|minutes?|h|hours?)")) {
+      throw ConfigError.of("stream.trigger", trigger, "available-now, or an interval such as '30 seconds' or '5 "
+          + "minutes'");
+    }
+    ScoreConfig.Stream stream = new ScoreConfig.Stream(streaming, optional(c, "stream.checkpoint",
+        "stream.checkpoint"), trigger);
+    if (streaming && run.incremental()) {
+      throw ConfigError.of("run.incremental", true, "false with --stream: a stream's checkpoint already remembers "
+          + "what it scored");
+    }
+    if (streaming && layout == Layout.MANIFEST) {
+      throw ConfigError.of("dataset.layout", layout.key(), "imagefolder, unlabeled or table with --stream (a "
+          + "manifest is one fixed list)");
+    }
+    return new ScoreConfig(run, dataset, models, output, runtime, stream, sparkConf(c));
   }
 
-  private static List<ScoreConfig.Model> models(Config c) {
+  private static List<ModelSpec> models(Config c) {
     if (!c.hasPath("models") || c.getValue("models").valueType() != ConfigValueType.LIST) {
       throw ConfigError.of("models", c.hasPath("models") ? c.getValue("models").render() : null,
           "a non-empty list of models, each { name, uri, labels }");
@@ -138,10 +168,11 @@ public final class ConfigLoader {
       throw ConfigError.of("models", "[]", "at least one model");
     }
     Config fallback = c.getConfig("model-defaults");
-    List<ScoreConfig.Model> out = new ArrayList<>();
+    List<ModelSpec> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
       String k = "models[" + i + "]";
+      KeyNames keys = KeyNames.config(i);
       Config m = entries.get(i).toConfig().withFallback(fallback);
       String name = nonEmpty(m, "name", k + ".name");
       if (!NAME.matcher(name).matches()) {
@@ -151,22 +182,11 @@ public final class ConfigLoader {
         throw ConfigError.of(k + ".name", name, "a name no other model in this run has");
       }
       Config own = entries.get(i).toConfig();
-      String uri = optional(m, "uri", k + ".uri");
-      String arch = optional(m, "arch", k + ".arch");
-      String artifact = optional(m, "artifact", k + ".artifact");
-      int forms = (uri != null ? 1 : 0) + (arch != null ? 1 : 0) + (artifact != null ? 1 : 0);
-      if (forms != 1) {
-        throw ConfigError.of(k, entries.get(i).render(ConfigRenderOptions.concise()), "exactly one of uri "
-            + "(a TorchScript file), arch + weights (a zoo architecture with .safetensors weights) or artifact "
-            + "(a folder written by litescore train)");
-      }
-      String weights = null;
-      if (arch != null) {
-        weights = nonEmpty(m, "weights", k + ".weights");
-      } else if (m.hasPath("weights")) {
-        throw ConfigError.of(k + ".weights", string(m, "weights", k + ".weights"), "no weights without arch");
-      }
-      String labels = artifact != null ? optional(m, "labels", k + ".labels") : nonEmpty(m, "labels", k + ".labels");
+      ModelEntry entry = ModelEntry.of(optional(m, "uri", k + ".uri"), optional(m, "arch", k + ".arch"),
+          m.hasPath("weights") ? string(m, "weights", k + ".weights") : null, optional(m, "artifact",
+              k + ".artifact"), keys, entries.get(i).render(ConfigRenderOptions.concise()));
+      String labels = entry.needsLabels() ? nonEmpty(m, "labels", k + ".labels") : optional(m, "labels",
+          k + ".labels");
       String stem = string(m, "stem", k + ".stem").toLowerCase(Locale.ROOT);
       if (!stem.equals("standard") && !stem.equals("small")) {
         throw ConfigError.of(k + ".stem", stem, "standard or small");
@@ -195,8 +215,8 @@ public final class ConfigLoader {
             + "larger than the input are decoded at 1/2, 1/4 or 1/8 scale)");
       }
       int batch = intAtLeast(m, "batch-size", 1, k + ".batch-size");
-      out.add(new ScoreConfig.Model(name, k, uri, arch, weights, artifact, labels, numClasses, stem, sha,
-          new Preprocessing(resize, crop, mean, std), Set.copyOf(explicit), batch, mode.equals("fast")));
+      out.add(new ModelSpec(name, entry, labels, numClasses, stem, sha, new Preprocessing(resize, crop, mean, std),
+          Set.copyOf(explicit), batch, mode.equals("fast"), keys));
     }
     return List.copyOf(out);
   }

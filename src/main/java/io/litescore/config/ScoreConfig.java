@@ -11,7 +11,8 @@ import java.util.Set;
  * ConfigLoader}. Every key is documented in README.md ("Configuration reference").
  */
 public record ScoreConfig(
-    Run run, Dataset dataset, List<Model> models, Output output, Runtime runtime, Map<String, String> sparkConf)
+    Run run, Dataset dataset, List<ModelSpec> models, Output output, Runtime runtime, Stream stream,
+    Map<String, String> sparkConf)
     implements Serializable {
 
   /**
@@ -24,43 +25,47 @@ public record ScoreConfig(
   public enum Layout {
     IMAGEFOLDER,
     MANIFEST,
-    UNLABELED;
+    UNLABELED,
+    TABLE;
 
     public String key() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
-  /** {@code dataset.*}: where the images are and how labels are found. */
+  /**
+   * {@code dataset.*}: where the images are and how labels are found.
+   *
+   * @param table for {@code layout = table}: the source's format and columns
+   * @param labelMap CSV {@code dataset_label,class} mapping the dataset's labels to the models' classes, or null
+   * @param labelsAreIndices integer labels are class indices into each model's labels
+   */
   public record Dataset(
-      String path, Layout layout, String manifest, List<String> extensions, int partitions, long maxPixels)
-      implements Serializable {
+      String path, Layout layout, String manifest, List<String> extensions, int partitions, long maxPixels,
+      Table table, String labelMap, boolean labelsAreIndices) implements Serializable {
     public boolean labelled() {
-      return layout == Layout.IMAGEFOLDER || layout == Layout.MANIFEST;
+      return layout == Layout.IMAGEFOLDER || layout == Layout.MANIFEST
+          || (layout == Layout.TABLE && table.labelColumn() != null);
+    }
+
+    /** The same dataset at another path, as another layout (benchmarks and the soak test). */
+    public Dataset at(String otherPath, Layout otherLayout, String otherManifest) {
+      return new Dataset(otherPath, otherLayout, otherManifest, extensions, partitions, maxPixels, table, labelMap,
+          labelsAreIndices);
     }
   }
 
   /**
-   * One entry of {@code models}, in one of three forms: a TorchScript file ({@code uri}), a zoo architecture with
-   * torchvision-named weights ({@code arch} + {@code weights}), or the folder {@code litescore train} wrote
-   * ({@code artifact}: {@code model.json} + {@code weights.safetensors}).
+   * {@code dataset.format}, {@code dataset.content-column}, {@code dataset.label-column}, {@code dataset.id-column}:
+   * a table of encoded images any Spark source reads.
    *
-   * @param numClasses outputs of a zoo model; 0 = the number of labels
-   * @param stem zoo stem, {@code standard} or {@code small}
-   * @param explicitPreprocessing the preprocessing keys the entry itself set; the others come from the zoo
-   *     architecture or the artifact's card when there is one, else from {@code model-defaults}
-   * @param fastDecode {@code preprocessing.mode = fast}: large JPEGs are decoded at a reduced scale (DCT domain)
-   * @param key the entry's place in the config, e.g. {@code models[0]}, for error messages
+   * @param contentColumn binary, or a struct with a binary {@code bytes} field; null: the table's only such column
+   * @param labelColumn class name or integer class index; null: unlabelled
+   * @param idColumn kept as {@code path} in predictions; null: the struct's {@code path} field, else the row's
+   *     position
    */
-  public record Model(String name, String key, String uri, String arch, String weights, String artifact,
-      String labels, int numClasses, String stem, String sha256, Preprocessing preprocessing,
-      Set<String> explicitPreprocessing, int batchSize, boolean fastDecode) implements Serializable {
-
-    /** The file whose bytes are broadcast and hashed. */
-    public String bytesUri() {
-      return uri != null ? uri : weights;
-    }
-  }
+  public record Table(String format, String contentColumn, String labelColumn, String idColumn)
+      implements Serializable {}
 
   /** {@code output.*}: what each prediction row carries. */
   public record Output(int topK, boolean logits) implements Serializable {}
@@ -76,6 +81,20 @@ public record ScoreConfig(
     /** Batches to decode ahead for tasks of {@code taskCpus} cores running libtorch on {@code torchThreads}. */
     public int prefetchFor(int taskCpus, int torchThreads) {
       return prefetch != PREFETCH_AUTO ? prefetch : taskCpus > torchThreads ? 1 : 0;
+    }
+  }
+
+  /**
+   * {@code stream.*}: {@code score --stream} reads the dataset as a Structured Streaming source.
+   *
+   * @param enabled {@code score --stream}
+   * @param checkpoint the query's checkpoint folder (what was scored): keep it between runs
+   * @param trigger {@code available-now} (score what arrived, then stop: for cron / Airflow) or an interval such as
+   *     {@code 30 seconds} (run until stopped)
+   */
+  public record Stream(boolean enabled, String checkpoint, String trigger) implements Serializable {
+    public boolean availableNow() {
+      return "available-now".equals(trigger);
     }
   }
 }

@@ -2,6 +2,9 @@ package io.litescore.metrics;
 
 /** Top-k classes of one logit vector, with softmax probabilities. Pure arithmetic, no framework types. */
 public final class TopK {
+  /** The k of top-5 accuracy. */
+  public static final int TOP5 = 5;
+
   private TopK() {}
 
   /**

@@ -48,9 +48,9 @@ public final class ModelCache {
       if (cached != null) {
         return new Entry(cached, false);
       }
-      TorchRuntime.start(threads);
+      TorchRuntime.start(threads, device.gpu());
       long rssBefore = ProcessMemory.rssBytes();
-      Model model = source.materialise(bytes.get(), device);
+      Model model = source.materialise(bytes.get(), device, threads);
       MODELS.put(key, model);
       LOADS.incrementAndGet();
       long rss = ProcessMemory.rssBytes();

@@ -13,35 +13,64 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 
 /**
- * How to turn a model's bytes into a DJL {@link Model}: a TorchScript file, or a zoo architecture with
- * torchvision-named {@code .safetensors} weights (built with BatchNorm folded into the convolutions).
- *
- * @param arch zoo architecture, null for TorchScript
- * @param classes number of outputs of a zoo model
- * @param stem zoo stem ({@link Stem} name)
- * @param inputSize side of the input the zoo model is initialised for
+ * How an executor turns a model's bytes into a DJL {@link Model}: what it needs besides the bytes, and the key of
+ * the per-JVM cache. One variant per engine form; the driver decides the form once ({@code io.litescore.model}).
  */
-public record ModelSource(String name, String arch, int classes, String stem, int inputSize)
-    implements Serializable {
-
-  public static ModelSource torchScript(String name) {
-    return new ModelSource(name, null, 0, null, 0);
-  }
-
-  public boolean isZoo() {
-    return arch != null;
-  }
+public sealed interface ModelSource extends Serializable {
+  /** The model's name, for logs and errors. */
+  String name();
 
   /** Cache key: the same bytes built another way is another model. */
-  public String cacheKey(String sha256) {
-    return isZoo() ? "zoo:" + arch + ":" + classes + ":" + stem + ":" + inputSize + ":" + sha256 : "ts:" + sha256;
+  String cacheKey(String sha256);
+
+  /**
+   * Loads the model; call once per JVM through {@link ModelCache}.
+   *
+   * @param threads intra-op threads for engines that take them per model (ONNX Runtime); libtorch's are per JVM
+   */
+  Model materialise(byte[] bytes, DeviceChoice device, int threads);
+
+  /** A TorchScript file ({@code torch.jit.script(m).save(...)} or {@code torch.jit.trace}). */
+  record TorchScript(String name) implements ModelSource {
+    @Override
+    public String cacheKey(String sha256) {
+      return "ts:" + sha256;
+    }
+
+    @Override
+    public Model materialise(byte[] bytes, DeviceChoice device, int threads) {
+      Model model = Model.newInstance(name, device(device), "PyTorch");
+      try {
+        model.load(new ByteArrayInputStream(bytes));
+        return model;
+      } catch (IOException e) {
+        model.close();
+        throw new UncheckedIOException("Cannot load model '" + name + "': " + e.getMessage(), e);
+      } catch (MalformedModelException | RuntimeException e) {
+        model.close();
+        throw new IllegalStateException("Cannot load model '" + name + "': not a TorchScript file libtorch can "
+            + "read (" + e.getMessage() + ")", e);
+      }
+    }
   }
 
-  /** Loads the model; call once per JVM through {@link ModelCache}. */
-  public Model materialise(byte[] bytes, DeviceChoice device) {
-    Device dev = device.gpu() ? Device.gpu(device.index()) : Device.cpu();
-    if (isZoo()) {
-      ZooNet net = ZooNet.build(Variant.named(arch), classes, inputSize, Stem.valueOf(stem), true, dev);
+  /**
+   * A zoo architecture with torchvision-named {@code .safetensors} weights, built with BatchNorm folded into the
+   * convolutions.
+   *
+   * @param classes number of outputs
+   * @param stem {@link Stem} name
+   * @param inputSize side of the input the network is initialised for
+   */
+  record Zoo(String name, String arch, int classes, String stem, int inputSize) implements ModelSource {
+    @Override
+    public String cacheKey(String sha256) {
+      return "zoo:" + arch + ":" + classes + ":" + stem + ":" + inputSize + ":" + sha256;
+    }
+
+    @Override
+    public Model materialise(byte[] bytes, DeviceChoice device, int threads) {
+      ZooNet net = ZooNet.build(Variant.named(arch), classes, inputSize, Stem.valueOf(stem), true, device(device));
       try {
         net.load(Safetensors.read(bytes).tensors());
       } catch (IOException | RuntimeException e) {
@@ -51,17 +80,42 @@ public record ModelSource(String name, String arch, int classes, String stem, in
       }
       return net.model();
     }
-    Model model = Model.newInstance(name, dev, "PyTorch");
-    try {
-      model.load(new ByteArrayInputStream(bytes));
-      return model;
-    } catch (IOException e) {
-      model.close();
-      throw new UncheckedIOException("Cannot load model '" + name + "': " + e.getMessage(), e);
-    } catch (MalformedModelException | RuntimeException e) {
-      model.close();
-      throw new IllegalStateException("Cannot load model '" + name + "': not a TorchScript file libtorch can read ("
-          + e.getMessage() + ")", e);
+  }
+
+  /**
+   * An ONNX file, run by ONNX Runtime through DJL's engine (natives from the {@code onnxruntime} jar, nothing
+   * downloaded): {@code threads} intra-op threads per session, one inter-op thread, and no spinning threads, so a
+   * session never takes CPU from the other tasks of its executor while it waits.
+   */
+  record Onnx(String name) implements ModelSource {
+    @Override
+    public String cacheKey(String sha256) {
+      return "onnx:" + sha256;
     }
+
+    @Override
+    public Model materialise(byte[] bytes, DeviceChoice device, int threads) {
+      TorchRuntime.onnxRuntime(device.gpu());
+      Model model = Model.newInstance(name, device(device), "OnnxRuntime");
+      try {
+        model.load(new ByteArrayInputStream(bytes), java.util.Map.of(
+            "intraOpNumThreads", Integer.toString(Math.max(1, threads)),
+            "interOpNumThreads", "1",
+            "executionMode", "SEQUENTIAL",
+            "optLevel", "ALL_OPT"));
+        return model;
+      } catch (IOException e) {
+        model.close();
+        throw new UncheckedIOException("Cannot load model '" + name + "': " + e.getMessage(), e);
+      } catch (MalformedModelException | RuntimeException e) {
+        model.close();
+        throw new IllegalStateException("Cannot load model '" + name + "': not an ONNX model ONNX Runtime can "
+            + "read (" + e.getMessage() + ")", e);
+      }
+    }
+  }
+
+  private static Device device(DeviceChoice device) {
+    return device.gpu() ? Device.gpu(device.index()) : Device.cpu();
   }
 }

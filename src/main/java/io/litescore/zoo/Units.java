@@ -1,6 +1,7 @@
 package io.litescore.zoo;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
@@ -9,6 +10,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -28,8 +30,19 @@ final class Units {
     return t;
   }
 
+  /**
+   * Copies the weights into the parameter. Through an indexed put, with autograd off for the copy: DJL's
+   * {@code NDArray.set(float[])} goes through a libtorch call that prints a deprecation warning to stderr.
+   */
   static void set(Parameter p, Tensor t) {
-    p.getArray().set(t.data());
+    NDArray target = p.getArray();
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try (NDArray source = target.getManager().create(t.data(), target.getShape())) {
+      target.set(new NDIndex("..."), source);
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
   }
 
   static Tensor get(Parameter p) {

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
     assertThat(c.run().output()).isEqualTo("litescore-output");
     assertThat(c.dataset().layout()).isEqualTo(ScoreConfig.Layout.IMAGEFOLDER);
     assertThat(c.dataset().extensions()).contains("jpg", "png");
-    ScoreConfig.Model m = c.models().get(0);
+    io.litescore.config.ModelSpec m = c.models().get(0);
     assertThat(m.batchSize()).isEqualTo(8);
     assertThat(m.preprocessing().resize()).isEqualTo(256);
     assertThat(m.preprocessing().crop()).isEqualTo(224);
@@ -83,7 +83,7 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigError.class)
         .hasMessage("Cannot score: models[0].batch-size = 0: expected an integer >= 1");
     assertThatThrownBy(() -> parse("dataset.layout = folders"))
-        .hasMessage("Cannot score: dataset.layout = \"folders\": expected one of imagefolder, manifest, unlabeled");
+        .hasMessage("Cannot score: dataset.layout = \"folders\": expected one of imagefolder, manifest, unlabeled, table");
     assertThatThrownBy(() -> parse("models = [ { name = a, uri = /a, labels = /l }, { name = a, uri = /b, "
         + "labels = /l } ]"))
         .hasMessageContaining("models[1].name = \"a\": expected a name no other model in this run has");

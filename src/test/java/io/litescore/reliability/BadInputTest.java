@@ -7,7 +7,7 @@ import io.litescore.config.ConfigLoader;
 import io.litescore.image.ImageDecodeException;
 import io.litescore.image.ImageDecoder;
 import io.litescore.image.RgbImage;
-import io.litescore.spark.ScoreImagesJob;
+import io.litescore.jobs.score.ScoreJob;
 import io.litescore.testing.Fixtures;
 import io.litescore.testing.SharedSpark;
 import java.io.ByteArrayOutputStream;
@@ -85,7 +85,7 @@ class BadInputTest {
         dataset { path = "%s", extensions = [jpg, png, gif, bmp, webp], max-pixels = 100000000 }
         models = [ { name = colours, uri = "%s", labels = "%s", preprocessing { resize = 16, crop = 16 } } ]
         """.formatted(Fixtures.hocon(out), Fixtures.hocon(data), Fixtures.hocon(model), Fixtures.hocon(labels));
-    ScoreImagesJob.Result r = new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(conf)),
+    ScoreJob.Result r = new ScoreJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(conf)),
         new PrintStream(new ByteArrayOutputStream())).run();
     List<Row> rows = SharedSpark.get().read().parquet(out + "/predictions").collectAsList();
     int files = BadInputCorpus.EXPECTED.size() + 1;

@@ -2,8 +2,8 @@ package io.litescore.testing;
 
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
-import io.litescore.spark.CompareRunsJob;
-import io.litescore.spark.ScoreImagesJob;
+import io.litescore.jobs.compare.CompareJob;
+import io.litescore.jobs.score.ScoreJob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +39,7 @@ public final class CompareFixture {
   public final Path dir;
   public final Path runs;
   public final Path comparison;
-  public final CompareRunsJob.Result result;
+  public final CompareJob.Result result;
   public final String log;
 
   private CompareFixture(Path dir) {
@@ -59,7 +59,7 @@ public final class CompareFixture {
     score("r1", data, List.of(colours, swapped), print);
     score("r2", data, List.of(colours), print);
     comparison = dir.resolve("compare-r1");
-    result = new CompareRunsJob(SharedSpark.get(), CompareRunsJob.Options.of(List.of(runs.toString()), List.of("r1"),
+    result = new CompareJob(SharedSpark.get(), CompareJob.Options.of(List.of(runs.toString()), List.of("r1"),
         comparison.toString()), print).run();
     log = out.toString(StandardCharsets.UTF_8);
   }
@@ -70,7 +70,7 @@ public final class CompareFixture {
         dataset { path = "%s", partitions = 2 }
         models = [ %s ]
         """.formatted(runId, Fixtures.hocon(runs), Fixtures.hocon(data), String.join("\n", models));
-    new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(conf)), out).run();
+    new ScoreJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(conf)), out).run();
   }
 
   public static synchronized CompareFixture get() {

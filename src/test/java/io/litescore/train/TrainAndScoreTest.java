@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
 import io.litescore.image.Preprocessing;
-import io.litescore.spark.ScoreImagesJob;
+import io.litescore.jobs.score.ScoreJob;
 import io.litescore.testing.Fixtures;
 import io.litescore.testing.SharedSpark;
 import io.litescore.zoo.ModelCard;
@@ -103,7 +103,7 @@ class TrainAndScoreTest {
         dataset { path = "%s" }
         models = [ { name = shuffle, artifact = "%s" } ]
         """.formatted(Fixtures.hocon(out), Fixtures.hocon(test), Fixtures.hocon(artifact));
-    ScoreImagesJob.Result scored = new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(
+    ScoreJob.Result scored = new ScoreJob(SharedSpark.get(), ConfigLoader.parse(
         ConfigFactory.parseString(conf)), new PrintStream(new ByteArrayOutputStream())).run();
     assertThat(scored.models().get(0).images()).isEqualTo(60);
     assertThat(scored.models().get(0).top1()).isGreaterThan(0.9);

@@ -7,7 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigError;
 import io.litescore.config.ConfigLoader;
 import io.litescore.image.Npy;
-import io.litescore.spark.ScoreImagesJob;
+import io.litescore.jobs.score.ScoreJob;
 import io.litescore.testing.Fixtures;
 import io.litescore.testing.Parity;
 import io.litescore.testing.Resources;
@@ -42,7 +42,7 @@ class ZooScoreTest {
     Path labels = Parity.labels(dir.resolve("imagenet.labels"), 1000);
     String models = "[ { name = shuffle, arch = shufflenet_v2_x0_5, weights = \"%s\", labels = \"%s\" } ]"
         .formatted(Fixtures.hocon(weights), Fixtures.hocon(labels));
-    ScoreImagesJob.Result r = new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(
+    ScoreJob.Result r = new ScoreJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(
         conf(photos, models))), new PrintStream(new ByteArrayOutputStream())).run();
     assertThat(r.models().get(0).scored()).isEqualTo(8);
 
@@ -64,13 +64,13 @@ class ZooScoreTest {
     Path weights = Fixtures.copyResource("reference/models/squeezenet1_1.safetensors", dir.resolve("s.safetensors"));
     String unknownArch = "[ { name = m, arch = resnet9000, weights = \"%s\", labels = \"%s\" } ]"
         .formatted(Fixtures.hocon(weights), Fixtures.hocon(labels));
-    assertThatThrownBy(() -> new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(
+    assertThatThrownBy(() -> new ScoreJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(
         conf(photos, unknownArch))), new PrintStream(new ByteArrayOutputStream())).run())
         .isInstanceOf(ConfigError.class).hasMessageContaining("models[0].arch = \"resnet9000\"");
     // 1000-class weights into a 2-class network: the classifier's shape does not fit
     String wrongClasses = "[ { name = m, arch = squeezenet1_1, weights = \"%s\", labels = \"%s\" } ]"
         .formatted(Fixtures.hocon(weights), Fixtures.hocon(labels));
-    assertThatThrownBy(() -> new ScoreImagesJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(
+    assertThatThrownBy(() -> new ScoreJob(SharedSpark.get(), ConfigLoader.parse(ConfigFactory.parseString(
         conf(photos, wrongClasses))), new PrintStream(new ByteArrayOutputStream())).run())
         .isInstanceOf(ConfigError.class).hasMessageContaining("models[0].weights")
         .hasMessageContaining("classifier.1.weight");

@@ -1,0 +1,363 @@
+package io.litescore.jobs.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.litescore.config.ConfigLoader;
+import io.litescore.config.ModelSpec;
+import io.litescore.config.ScoreConfig;
+import io.litescore.image.ImageDecoder;
+import io.litescore.image.Preprocessing;
+import io.litescore.image.RgbImage;
+import io.litescore.io.HadoopFiles;
+import io.litescore.jobs.SparkJob;
+import io.litescore.jobs.score.ImageFiles;
+import io.litescore.jobs.score.ScoreJob;
+import io.litescore.model.LoadedModel;
+import io.litescore.model.ModelLoader;
+import io.litescore.runtime.BatchScorer;
+import io.litescore.runtime.ModelCache;
+import io.litescore.runtime.TensorBatch;
+import io.litescore.runtime.TorchRuntime;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code litescore bench}: where the time of a scoring run goes, on the same images and cores. (a) model only,
+ * tensors in memory, per batch size and libtorch thread count; (b) decode and preprocess, ms per image, one
+ * thread; (c) the whole work in one JVM without Spark (one decode → preprocess → infer loop per core); (d)
+ * end-to-end {@code score} on local Spark with all models in one run; (e) the same models in separate runs.
+ * Wall and process CPU seconds for every phase, and the process's peak RSS.
+ */
+public final class BenchmarkJob {
+  /** How much to measure. */
+  public record Options(int maxImages, int[] batchSizes, int[] threads, double seconds, String phases) {
+    public Options(int maxImages, int[] batchSizes, int[] threads, double seconds) {
+      this(maxImages, batchSizes, threads, seconds, "abcdef");
+    }
+
+    boolean runs(char phase) {
+      return phases.indexOf(phase) >= 0;
+    }
+  }
+
+  /** One measurement. */
+  public record Measurement(String phase, String model, int batch, int threads, long images, double wallSeconds,
+      double cpuSeconds, double imagesPerSecond, double msPerImage) {}
+
+  /** The cost of {@code preprocessing.mode = fast} against exact, for one model on the bench images. */
+  public record FastCost(String model, long images, double top1Agreement, double meanAbsDiff, double maxAbsDiff) {}
+
+  /** Everything measured, plus the process's peak resident memory. */
+  public record Result(List<Measurement> rows, List<FastCost> fastCosts, long peakRssBytes, int cores) {}
+
+  private final SparkSession spark;
+  private final ScoreConfig config;
+  private final Options o;
+  private final PrintStream out;
+  private final List<Measurement> rows = new ArrayList<>();
+  private final List<FastCost> fastCosts = new ArrayList<>();
+
+  public BenchmarkJob(SparkSession spark, ScoreConfig config, Options options, PrintStream out) {
+    this.spark = spark;
+    this.config = config;
+    this.o = options;
+    this.out = out;
+  }
+
+  public Result run() throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    int cores = spark.sparkContext().defaultParallelism();
+    TorchRuntime.start(1);
+    List<LoadedModel> models = new ArrayList<>();
+    for (ModelSpec spec : config.models()) {
+      models.add(ModelLoader.load(spec, hadoop));
+    }
+
+    List<String> paths = ImageFiles.list(config.dataset(), hadoop, o.maxImages());
+    if (paths.isEmpty()) {
+      throw new IOException("Cannot benchmark: no images under " + config.dataset().path());
+    }
+    List<byte[]> files = new ArrayList<>();
+    for (String p : paths) {
+      files.add(HadoopFiles.readAll(p, -1, hadoop));
+    }
+    out.printf("Benchmark on %d images from %s, %d models, %d cores%n", files.size(), config.dataset().path(),
+        models.size(), cores);
+
+    if (o.runs('b')) {
+      decodeAndPreprocess(files, models);
+    }
+    if (o.runs('f')) {
+      fastVersusExact(files, models);
+    }
+    if (o.runs('a')) {
+      modelOnly(models);
+    }
+    if (o.runs('c')) {
+      oneJvmLoop(files, models, cores);
+    }
+    if (o.runs('d') || o.runs('e')) {
+      endToEnd(paths, models);
+    }
+    return new Result(List.copyOf(rows), List.copyOf(fastCosts), io.litescore.runtime.ProcessMemory.peakRssBytes(),
+        cores);
+  }
+
+  private void decodeAndPreprocess(List<byte[]> files, List<LoadedModel> models) throws Exception {
+    ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
+    List<RgbImage> decoded = new ArrayList<>();
+    long c0 = cpu();
+    long t0 = System.nanoTime();
+    for (byte[] f : files) {
+      try {
+        decoded.add(decoder.decode(f));
+      } catch (io.litescore.image.ImageDecodeException e) {
+        // an undecodable file is skipped here; score turns it into an error row
+      }
+    }
+    add("b decode", "-", 0, 1, decoded.size(), t0, c0);
+    Map<Preprocessing, Boolean> seen = new LinkedHashMap<>();
+    for (LoadedModel m : models) {
+      Preprocessing p = m.preprocessing();
+      if (seen.put(p, true) != null) {
+        continue;
+      }
+      float[] buf = new float[p.tensorSize()];
+      c0 = cpu();
+      t0 = System.nanoTime();
+      for (RgbImage img : decoded) {
+        p.apply(img, buf, 0);
+      }
+      add("b preprocess " + p.resize() + "/" + p.crop(), "-", 0, 1, decoded.size(), t0, c0);
+    }
+  }
+
+  /** How fast and how different {@code preprocessing.mode = fast} is: per model, on the same files. */
+  private void fastVersusExact(List<byte[]> files, List<LoadedModel> models) throws Exception {
+    ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
+    for (LoadedModel m : models) {
+      Preprocessing p = m.preprocessing();
+      int size = p.tensorSize();
+      float[][] exact = new float[files.size()][];
+      float[][] fast = new float[files.size()][];
+      for (int mode = 0; mode < 2; mode++) {
+        long c0 = cpu();
+        long t0 = System.nanoTime();
+        int n = 0;
+        for (int i = 0; i < files.size(); i++) {
+          try {
+            float[] t = new float[size];
+            p.apply(decoder.decode(files.get(i), mode == 0 ? 0 : p.resize()), t, 0);
+            (mode == 0 ? exact : fast)[i] = t;
+            n++;
+          } catch (io.litescore.image.ImageDecodeException e) {
+            // skipped, as in (b)
+          }
+        }
+        add("f decode+preprocess " + (mode == 0 ? "exact" : "fast"), m.name(), 0, 1, n, t0, c0);
+      }
+      var model = ModelCache.get(m.source(), m.sha256(), m::bytes, 1).model();
+      long agree = 0;
+      long compared = 0;
+      double sumAbs = 0;
+      double maxAbs = 0;
+      try (BatchScorer s = new BatchScorer(model)) {
+        for (int i = 0; i < files.size(); i++) {
+          if (exact[i] == null || fast[i] == null) {
+            continue;
+          }
+          for (int j = 0; j < size; j++) {
+            double d = Math.abs(exact[i][j] - fast[i][j]);
+            sumAbs += d;
+            maxAbs = Math.max(maxAbs, d);
+          }
+          float[][] le = s.logits(new TensorBatch(exact[i], 1, 3, p.crop(), p.crop()));
+          float[][] lf = s.logits(new TensorBatch(fast[i], 1, 3, p.crop(), p.crop()));
+          if (io.litescore.metrics.TopK.indices(le[0], 1)[0] == io.litescore.metrics.TopK.indices(lf[0], 1)[0]) {
+            agree++;
+          }
+          compared++;
+        }
+      }
+      FastCost cost = new FastCost(m.name(), compared, compared == 0 ? Double.NaN : (double) agree / compared,
+          compared == 0 ? Double.NaN : sumAbs / ((double) compared * size), maxAbs);
+      fastCosts.add(cost);
+      out.printf(Locale.ROOT, "f fast vs exact %-28s %d images: top-1 agrees on %.1f%%, mean |diff| %.4f, max "
+          + "|diff| %.3f (normalised units)%n", m.name(), compared, 100 * cost.top1Agreement(), cost.meanAbsDiff(),
+          cost.maxAbsDiff());
+    }
+  }
+
+  private void modelOnly(List<LoadedModel> models) {
+    Random rnd = new Random(0);
+    for (LoadedModel m : models) {
+      var model = ModelCache.get(m.source(), m.sha256(), m::bytes, 1).model();
+      int crop = m.preprocessing().crop();
+      for (int t : o.threads()) {
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(t);
+        for (int b : o.batchSizes()) {
+          float[] x = new float[b * 3 * crop * crop];
+          for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+          }
+          try (BatchScorer s = new BatchScorer(model)) {
+            TensorBatch batch = new TensorBatch(x, b, 3, crop, crop);
+            s.logits(batch);
+            s.logits(batch);
+            long n = 0;
+            long c0 = cpu();
+            long t0 = System.nanoTime();
+            while (System.nanoTime() - t0 < o.seconds() * 1e9) {
+              s.logits(batch);
+              n += b;
+            }
+            add("a model only", m.name(), b, t, n, t0, c0);
+          }
+        }
+      }
+    }
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+  }
+
+  /** One worker per core, each with its own predictor and one libtorch thread, pulling images from a counter. */
+  private void oneJvmLoop(List<byte[]> files, List<LoadedModel> models, int cores) throws Exception {
+    for (LoadedModel m : models) {
+      var model = ModelCache.get(m.source(), m.sha256(), m::bytes, 1).model();
+      Preprocessing p = m.preprocessing();
+      int bs = m.spec().batchSize();
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(cores);
+      long c0 = cpu();
+      long t0 = System.nanoTime();
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int w = 0; w < cores; w++) {
+        done.add(pool.submit(() -> {
+          ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
+          java.nio.ByteBuffer bytes = TensorBatch.allocate(bs * p.tensorSize());
+          java.nio.FloatBuffer buf = bytes.asFloatBuffer();
+          int reduceTo = m.spec().fastDecode() ? p.resize() : 0;
+          int scored = 0;
+          try (BatchScorer s = new BatchScorer(model)) {
+            int inBatch = 0;
+            for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+              try {
+                p.apply(decoder.decode(files.get(i), reduceTo), buf, inBatch * p.tensorSize());
+                inBatch++;
+              } catch (io.litescore.image.ImageDecodeException e) {
+                continue;
+              }
+              if (inBatch == bs) {
+                s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop()));
+                scored += inBatch;
+                inBatch = 0;
+              }
+            }
+            if (inBatch > 0) {
+              s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop()));
+              scored += inBatch;
+            }
+          }
+          return scored;
+        }));
+      }
+      long n = 0;
+      for (Future<Integer> f : done) {
+        n += f.get();
+      }
+      pool.shutdown();
+      add("c one-JVM loop", m.name(), bs, 1, n, t0, c0);
+    }
+  }
+
+  private void endToEnd(List<String> paths, List<LoadedModel> models) throws IOException {
+    Path dir = Files.createTempDirectory("litescore-bench-");
+    Path manifest = manifest(dir.resolve("images.csv"), paths);
+    String base = "run.output = \"" + dir.resolve("out").toUri() + "\"\n"
+        + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n";
+    long c0;
+    long t0;
+    // Not measured: the JVM's first score run pays Spark's and the JIT's warm-up, which would land on (d) alone.
+    Path warm = manifest(dir.resolve("warmup.csv"), paths.subList(0, Math.min(paths.size(), 32)));
+    score("run.output = \"" + dir.resolve("out").toUri() + "\"\ndataset { layout = manifest, manifest = \""
+        + warm.toUri() + "\" }\nrun.id = bench-warmup\n", config.models());
+    if (o.runs('d')) {
+      c0 = cpu();
+      t0 = System.nanoTime();
+      ScoreJob.Result all = score(base + "run.id = bench-all\n", config.models());
+      add("d score, all models in one run", "all", 0, 1, all.images() * models.size(), t0, c0);
+      for (ScoreJob.ModelResult r : all.models()) {
+        add(new Measurement("d   its share of the pass", r.model(), 0, 1, r.images(), r.wallSeconds(),
+            Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
+      }
+    }
+    if (o.runs('e')) {
+      c0 = cpu();
+      t0 = System.nanoTime();
+      long images = 0;
+      List<Measurement> each = new ArrayList<>();
+      for (ModelSpec m : config.models()) {
+        long c1 = cpu();
+        long t1 = System.nanoTime();
+        ScoreJob.Result one = score(base + "run.id = bench-" + m.name() + "\n", List.of(m));
+        images += one.images();
+        double wall = (System.nanoTime() - t1) / 1e9;
+        each.add(new Measurement("e   one run", m.name(), m.batchSize(), 1, one.images(), wall, (cpu() - c1) / 1e9,
+            one.images() / wall, 1000 * wall / one.images()));
+        ScoreJob.ModelResult r = one.models().get(0);
+        each.add(new Measurement("e   its scoring pass", m.name(), m.batchSize(), 1, r.images(), r.wallSeconds(),
+            Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
+      }
+      add("e score, one run per model", "all", 0, 1, images, t0, c0);
+      each.forEach(this::add);
+    }
+  }
+
+  /** A one-column (path) CSV manifest of {@code paths}. */
+  private static Path manifest(Path file, List<String> paths) throws IOException {
+    StringBuilder csv = new StringBuilder("path\n");
+    paths.forEach(p -> csv.append('"').append(p.replace("\"", "\"\"")).append("\"\n"));
+    return Files.writeString(file, csv);
+  }
+
+  private ScoreJob.Result score(String overrides, List<ModelSpec> models) {
+    ScoreConfig base = ConfigLoader.parse(ConfigFactory.parseString(overrides + "models = [ { name = x, uri = x, "
+        + "labels = x } ]"));
+    ScoreConfig c = new ScoreConfig(base.run(), base.dataset(), models, config.output(), config.runtime(),
+        config.stream(), config.sparkConf());
+    return new ScoreJob(spark, c, new PrintStream(PrintStream.nullOutputStream())).run();
+  }
+
+  private void add(String phase, String model, int batch, int threads, long images, long t0, long c0) {
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double cpuS = (cpu() - c0) / 1e9;
+    add(new Measurement(phase, model, batch, threads, images, wall, cpuS, images / wall,
+        images == 0 ? Double.NaN : 1000 * wall / images));
+  }
+
+  private void add(Measurement m) {
+    rows.add(m);
+    out.printf(Locale.ROOT, "%-34s %-28s b=%-3d t=%d  %7d img  %8.2f s  cpu %8.2f s  %8.1f img/s  %7.2f ms/img%n",
+        m.phase(), m.model(), m.batch(), m.threads(), m.images(), m.wallSeconds(), m.cpuSeconds(),
+        m.imagesPerSecond(), m.msPerImage());
+  }
+
+  private static long cpu() {
+    return SparkJob.processCpuNanos();
+  }
+}

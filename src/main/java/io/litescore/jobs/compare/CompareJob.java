@@ -1,0 +1,482 @@
+package io.litescore.jobs.compare;
+
+import static org.apache.spark.sql.functions.asc;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.litescore.compare.Comparison;
+import io.litescore.compare.ComparisonRow;
+import io.litescore.compare.ConfusionMatrix;
+import io.litescore.compare.Csv;
+import io.litescore.compare.ModelScore;
+import io.litescore.compare.ReportData;
+import io.litescore.compare.ReportPage;
+import io.litescore.compare.Thumbnail;
+import io.litescore.config.ConfigError;
+import io.litescore.image.ImageDecodeException;
+import io.litescore.io.HadoopFiles;
+import io.litescore.jobs.SparkJob;
+import io.litescore.jobs.score.RunInfo;
+import io.litescore.jobs.score.Tables;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code litescore compare}: reads the metrics, class metrics and predictions of one or more score runs and writes
+ * a ranked comparison ({@code comparison/} Parquet and {@code comparison.csv}), the CSV exports the notebooks read
+ * ({@code class_metrics.csv}, {@code confusion.csv}) and {@code report.html}. The arithmetic (ranks, Pareto front,
+ * confusion matrices) is in {@code io.litescore.compare}; this class reads and writes.
+ */
+public final class CompareJob extends SparkJob {
+  static final StructType COMPARISON = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("model", DataTypes.StringType, false)
+      .add("dataset", DataTypes.StringType, true)
+      .add("images", DataTypes.LongType, false)
+      .add("scored", DataTypes.LongType, false)
+      .add("failed", DataTypes.LongType, false)
+      .add("top1", DataTypes.DoubleType, true)
+      .add("top5", DataTypes.DoubleType, true)
+      .add("mean_class_accuracy", DataTypes.DoubleType, true)
+      .add("images_per_second", DataTypes.DoubleType, false)
+      .add("wall_seconds", DataTypes.DoubleType, false)
+      .add("params", DataTypes.LongType, true)
+      .add("model_bytes", DataTypes.LongType, true)
+      .add("model_sha256", DataTypes.StringType, true)
+      .add("batch_size", DataTypes.IntegerType, true)
+      .add("threads", DataTypes.IntegerType, true)
+      .add("device", DataTypes.StringType, true)
+      .add("pareto_front", DataTypes.BooleanType, false)
+      .add("rank_top1", DataTypes.IntegerType, true)
+      .add("rank_top5", DataTypes.IntegerType, true)
+      .add("rank_mean_class_accuracy", DataTypes.IntegerType, true)
+      .add("rank_images_per_second", DataTypes.IntegerType, true)
+      .add("rank_params", DataTypes.IntegerType, true)
+      .add("rank_model_bytes", DataTypes.IntegerType, true);
+
+  /** Files larger than this get no thumbnail. */
+  static final long MAX_THUMBNAIL_SOURCE_BYTES = 64L << 20;
+
+  /**
+   * What to compare and how much to show.
+   *
+   * @param runs score output roots (each holds {@code metrics/}, {@code class_metrics/}, {@code predictions/})
+   * @param runIds the runs to compare; empty: every run found
+   * @param output where the comparison and the report are written
+   * @param misclassified how many images the "most often misclassified" section shows
+   * @param thumbnailSize thumbnails fit a square of this many pixels
+   * @param failedListed failed images listed per run in the run details
+   * @param maxClasses confusion matrices and the per-class heatmap show at most this many classes
+   */
+  public record Options(List<String> runs, List<String> runIds, String output, int misclassified, int thumbnailSize,
+      int failedListed, int maxClasses) {
+    public Options {
+      runs = List.copyOf(runs);
+      runIds = List.copyOf(runIds);
+      if (runs.isEmpty()) {
+        throw new ConfigError("Cannot compare: --runs: expected at least one score output folder");
+      }
+      positive("--misclassified", misclassified, 0);
+      positive("--thumbnail-size", thumbnailSize, 1);
+      positive("--failed-listed", failedListed, 0);
+      positive("--max-classes", maxClasses, 2);
+    }
+
+    public static Options of(List<String> runs, List<String> runIds, String output) {
+      return new Options(runs, runIds, output, 24, 96, 50, 40);
+    }
+
+    private static void positive(String key, int value, int min) {
+      if (value < min) {
+        throw new ConfigError("Cannot compare: " + key + " = " + value + ": expected an integer >= " + min);
+      }
+    }
+  }
+
+  /** What was compared and where it was written. */
+  public record Result(String output, String report, List<String> runIds, List<ComparisonRow> rows,
+      int misclassified, int thumbnails) {}
+
+  private record RunModelKey(String runId, String model) {}
+
+  private final Options options;
+  private final PrintStream out;
+
+  public CompareJob(SparkSession spark, Options options, PrintStream out) {
+    super(spark, "compare");
+    this.options = options;
+    this.out = out;
+  }
+
+  public Result run() {
+    String output = qualify(options.output(), "--output");
+    List<String> roots = new ArrayList<>();
+    for (String r : options.runs()) {
+      String root = qualify(r, "--runs");
+      if (!HadoopFiles.exists(root + "/metrics", hadoop) || !HadoopFiles.exists(root + "/predictions", hadoop)) {
+        throw new ConfigError("Cannot compare: --runs = \"" + r + "\": expected the output folder of a score run "
+            + "(with metrics/ and predictions/), found none there");
+      }
+      roots.add(root);
+    }
+
+    // 1. Metrics: one row per (run, model); which runs, from which root.
+    Dataset<Row> metrics = read(roots, "metrics", Tables.METRICS_SCHEMA);
+    Set<String> available = new TreeSet<>();
+    metrics.select("run_id").distinct().collectAsList().forEach(r -> available.add(r.getString(0)));
+    List<String> missing = options.runIds().stream().filter(id -> !available.contains(id)).toList();
+    if (!missing.isEmpty() || available.isEmpty()) {
+      throw new ConfigError("Cannot compare: --run-id = " + (missing.isEmpty() ? "(all)" : missing) + ": expected "
+          + "runs found under --runs " + options.runs() + ", which hold " + (available.isEmpty() ? "no run"
+          : "runs " + available));
+    }
+    List<String> runIds = options.runIds().isEmpty() ? List.copyOf(available)
+        : options.runIds().stream().distinct().toList();
+    metrics = metrics.where(col("run_id").isin(runIds.toArray()));
+    Map<String, String> rootOfRun = new LinkedHashMap<>();
+    for (Row r : metrics.select("run_id", "runs_root").distinct().collectAsList()) {
+      String previous = rootOfRun.put(r.getString(0), r.getString(1));
+      if (previous != null) {
+        throw new ConfigError("Cannot compare: --run-id = \"" + r.getString(0) + "\": expected a run in one of "
+            + "--runs, found it in both " + previous + " and " + r.getString(1) + " (pass --run-id for the runs "
+            + "to compare, or one --runs)");
+      }
+    }
+    List<Row> metricRows = metrics.orderBy("run_id", "model").collectAsList();
+    List<ModelScore> scores = new ArrayList<>();
+    for (Row r : metricRows) {
+      scores.add(new ModelScore(r.getAs("run_id"), r.getAs("model"), r.getAs("dataset"), r.<Long>getAs("images"),
+          r.<Long>getAs("scored"), r.<Long>getAs("failed"), r.getAs("top1"), r.getAs("top5"),
+          r.getAs("mean_class_accuracy"), r.<Double>getAs("images_per_second"), r.<Double>getAs("wall_seconds"),
+          r.getAs("params"), r.getAs("model_bytes"), r.getAs("model_sha256"), r.getAs("batch_size"),
+          r.getAs("threads"), r.getAs("device")));
+    }
+    List<ComparisonRow> rows = Comparison.of(scores);
+    boolean manyRuns = runIds.size() > 1;
+    Map<RunModelKey, Integer> modelIndex = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>();
+    for (ModelScore s : scores) {
+      modelIndex.put(new RunModelKey(s.runId(), s.model()), keys.size());
+      keys.add(manyRuns ? s.runId() + "/" + s.model() : s.model());
+    }
+    out.printf("Comparing %d models of %d run%s: %s%n", scores.size(), runIds.size(), manyRuns ? "s" : "", runIds);
+
+    // 2. Predictions of these runs: confusion counts, the most misclassified images, failures.
+    Dataset<Row> predictions = read(roots, "predictions", Tables.predictions(false))
+        .where(col("run_id").isin(runIds.toArray()));
+    Map<RunModelKey, ConfusionMatrix.Builder> builders = new LinkedHashMap<>();
+    List<Row> confusionRows = predictions.where(col("error").isNull().and(col("label_index").isNotNull()))
+        .groupBy("run_id", "model", "label_index", "label", "pred_index", "pred_label").count()
+        .orderBy("run_id", "model", "label_index", "pred_index").collectAsList();
+    for (Row r : confusionRows) {
+      builders.computeIfAbsent(new RunModelKey(r.getString(0), r.getString(1)), k -> ConfusionMatrix.builder())
+          .add(r.getInt(2), r.getString(3), r.getInt(4), r.getString(5), r.getLong(6));
+    }
+    Map<RunModelKey, ConfusionMatrix> matrices = new LinkedHashMap<>();
+    for (RunModelKey k : modelIndex.keySet()) {
+      if (builders.containsKey(k)) {
+        matrices.put(k, builders.get(k).build());
+      }
+    }
+
+    // 3. Class metrics, in the models' class order.
+    List<Row> classRows = read(roots, "class_metrics", Tables.CLASS_METRICS_SCHEMA)
+        .where(col("run_id").isin(runIds.toArray())).orderBy("run_id", "model", "class").collectAsList();
+    LinkedHashSet<String> classOrder = new LinkedHashSet<>();
+    matrices.values().forEach(m -> classOrder.addAll(m.classes()));
+    classRows.forEach(r -> classOrder.add(r.getAs("class")));
+    List<String> classes = new ArrayList<>(classOrder);
+
+    // 4. Outputs other tools read: Parquet and CSV.
+    writeComparison(rows, output, hadoop);
+    writeCsvs(classRows, classes, confusionRows, output, hadoop);
+
+    // 5. The report.
+    List<ReportData.Misclassified> misclassified = misclassified(predictions, modelIndex, keys, hadoop);
+    int thumbnails = (int) misclassified.stream().filter(m -> m.thumbnail() != null).count();
+    List<ReportData.Run> runs = runs(runIds, metricRows, rootOfRun, predictions, hadoop);
+    ReportData data = reportData(rows, keys, classes, classRows, modelIndex, matrices, misclassified, runs);
+    String report = output + "/report.html";
+    HadoopFiles.writeText(report, ReportPage.render(data), hadoop);
+    out.printf("Wrote %s/{comparison/,comparison.csv,class_metrics.csv,confusion.csv}%n", output);
+    out.printf("Report: %s (%d models, %d misclassified images, %d with a thumbnail)%n", report, rows.size(),
+        misclassified.size(), thumbnails);
+    return new Result(output, report, runIds, rows, misclassified.size(), thumbnails);
+  }
+
+  private Dataset<Row> read(List<String> roots, String table, StructType schema) {
+    Dataset<Row> all = null;
+    for (String root : roots) {
+      if (!HadoopFiles.exists(root + "/" + table, hadoop)) {
+        continue;
+      }
+      Dataset<Row> d = spark.read().schema(schema).parquet(root + "/" + table).withColumn("runs_root", lit(root));
+      all = all == null ? d : all.unionByName(d);
+    }
+    return all != null ? all : spark.createDataFrame(List.of(), schema).withColumn("runs_root", lit(""));
+  }
+
+  private void writeComparison(List<ComparisonRow> rows, String output, Configuration hadoop) {
+    List<Row> sparkRows = new ArrayList<>();
+    Csv csv = new Csv(ComparisonRow.COLUMNS);
+    for (ComparisonRow r : rows) {
+      sparkRows.add(RowFactory.create(r.values().toArray()));
+      csv.row(r.values());
+    }
+    spark.createDataFrame(sparkRows, COMPARISON).coalesce(1).write().mode(SaveMode.Overwrite)
+        .parquet(output + "/comparison");
+    HadoopFiles.writeText(output + "/comparison.csv", csv.toString(), hadoop);
+  }
+
+  private void writeCsvs(List<Row> classRows, List<String> classes, List<Row> confusionRows, String output,
+      Configuration hadoop) {
+    Csv classCsv = new Csv(List.of("run_id", "model", "class", "class_order", "support", "top1", "precision",
+        "recall"));
+    List<Row> sorted = new ArrayList<>(classRows);
+    sorted.sort(Comparator.comparing((Row r) -> r.<String>getAs("run_id")).thenComparing(r -> r.<String>getAs("model"))
+        .thenComparingInt(r -> classes.indexOf(r.<String>getAs("class"))));
+    for (Row r : sorted) {
+      classCsv.row(Arrays.asList(value(r, "run_id"), value(r, "model"), value(r, "class"),
+          classes.indexOf(r.<String>getAs("class")), value(r, "support"), value(r, "top1"), value(r, "precision"),
+          value(r, "recall")));
+    }
+    HadoopFiles.writeText(output + "/class_metrics.csv", classCsv.toString(), hadoop);
+    Csv confusion = new Csv(List.of("run_id", "model", "label", "label_index", "pred_label", "pred_index",
+        "count"));
+    for (Row r : confusionRows) {
+      confusion.row(Arrays.asList(r.getString(0), r.getString(1), r.getString(3), r.getInt(2), r.getString(5),
+          r.getInt(4), r.getLong(6)));
+    }
+    HadoopFiles.writeText(output + "/confusion.csv", confusion.toString(), hadoop);
+  }
+
+  /** The images the most (run, model) pairs got wrong, with every model's top-k and a thumbnail. */
+  private List<ReportData.Misclassified> misclassified(Dataset<Row> predictions,
+      Map<RunModelKey, Integer> modelIndex, List<String> keys, Configuration hadoop) {
+    if (options.misclassified() == 0) {
+      return List.of();
+    }
+    List<Row> worst = predictions.where(col("correct_top1").equalTo(false))
+        .groupBy("path").agg(count(lit(1)).as("wrong"), first("label", true).as("label"))
+        .orderBy(desc("wrong"), asc("path")).limit(options.misclassified()).collectAsList();
+    if (worst.isEmpty()) {
+      return List.of();
+    }
+    Object[] paths = worst.stream().map(r -> r.getString(0)).toArray();
+    Map<String, List<Row>> byPath = new HashMap<>();
+    for (Row r : predictions.where(col("path").isin(paths))
+        .select("run_id", "model", "path", "topk_labels", "topk_probs", "correct_top1", "error").collectAsList()) {
+      byPath.computeIfAbsent(r.getString(2), p -> new ArrayList<>()).add(r);
+    }
+    List<ReportData.Misclassified> result = new ArrayList<>();
+    for (Row w : worst) {
+      String path = w.getString(0);
+      List<Row> answers = new ArrayList<>(byPath.getOrDefault(path, List.of()));
+      answers.sort(Comparator.comparingInt(r -> modelIndex.getOrDefault(
+          new RunModelKey(r.getString(0), r.getString(1)), Integer.MAX_VALUE)));
+      List<ReportData.Prediction> preds = new ArrayList<>();
+      int judged = 0;
+      for (Row r : answers) {
+        Integer i = modelIndex.get(new RunModelKey(r.getString(0), r.getString(1)));
+        if (i == null) {
+          continue;
+        }
+        if (!r.isNullAt(5)) {
+          judged++;
+        }
+        preds.add(new ReportData.Prediction(keys.get(i), r.isNullAt(6) ? null : r.getString(6),
+            r.isNullAt(3) ? List.of() : r.getList(3), r.isNullAt(4) ? List.of() : r.getList(4)));
+      }
+      String thumbnail = null;
+      String thumbnailError = null;
+      try {
+        thumbnail = Thumbnail.dataUri(readImage(path, hadoop), options.thumbnailSize());
+      } catch (FileNotFoundException e) {
+        thumbnailError = "image not found";
+      } catch (IOException | ImageDecodeException | RuntimeException e) {
+        thumbnailError = "image not readable: " + e.getMessage();
+      }
+      result.add(new ReportData.Misclassified(path, HadoopFiles.fileName(path), w.getString(2), thumbnail, thumbnailError,
+          (int) w.getLong(1), judged, preds));
+    }
+    return result;
+  }
+
+  private static byte[] readImage(String uri, Configuration hadoop) throws IOException {
+    Path p = HadoopFiles.path(uri);
+    long len = HadoopFiles.readerFor(p, hadoop).getFileStatus(p).getLen();
+    if (len > MAX_THUMBNAIL_SOURCE_BYTES) {
+      throw new IOException("larger than " + (MAX_THUMBNAIL_SOURCE_BYTES >> 20) + " MiB");
+    }
+    return HadoopFiles.readAll(uri, len, hadoop);
+  }
+
+  private List<ReportData.Run> runs(List<String> runIds, List<Row> metricRows, Map<String, String> rootOfRun,
+      Dataset<Row> predictions, Configuration hadoop) {
+    Dataset<Row> failed = predictions.where(col("error").isNotNull()).select("run_id", "path", "error").distinct()
+        .cache();
+    Map<String, Long> failedRows = new HashMap<>();
+    predictions.where(col("error").isNotNull()).groupBy("run_id").count().collectAsList()
+        .forEach(r -> failedRows.put(r.getString(0), r.getLong(1)));
+    Map<String, Long> failedImages = new HashMap<>();
+    failed.select("run_id", "path").distinct().groupBy("run_id").count().collectAsList()
+        .forEach(r -> failedImages.put(r.getString(0), r.getLong(1)));
+    Map<String, List<ReportData.Reason>> reasons = new HashMap<>();
+    failed.groupBy("run_id", "error").count().orderBy(desc("count"), asc("error")).collectAsList()
+        .forEach(r -> reasons.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+            .add(new ReportData.Reason(r.getString(1), r.getLong(2))));
+    List<ReportData.Run> runs = new ArrayList<>();
+    for (String runId : runIds) {
+      List<Row> ms = metricRows.stream().filter(r -> runId.equals(r.getAs("run_id"))).toList();
+      JsonObject info = RunInfo.read(rootOfRun.get(runId), runId, hadoop);
+      List<ReportData.RunModel> models = new ArrayList<>();
+      for (Row m : ms) {
+        models.add(new ReportData.RunModel(m.getAs("model"), source(info, m.getAs("model")), m.getAs("model_sha256")));
+      }
+      List<ReportData.FailedImage> examples = new ArrayList<>();
+      long images = failedImages.getOrDefault(runId, 0L);
+      if (images > 0 && options.failedListed() > 0) {
+        failed.where(col("run_id").equalTo(runId)).orderBy("path", "error").limit(options.failedListed())
+            .collectAsList().forEach(r -> examples.add(new ReportData.FailedImage(r.getString(1), r.getString(2))));
+      }
+      ReportData.Failures failures = new ReportData.Failures(failedRows.getOrDefault(runId, 0L), images,
+          reasons.getOrDefault(runId, List.of()), examples, images > examples.size());
+      Object started = ms.stream().map(r -> r.getAs("started_at")).filter(s -> s != null)
+          .map(Object::toString).sorted().findFirst().orElse(null);
+      runs.add(new ReportData.Run(runId, ms.isEmpty() ? null : ms.get(0).getAs("dataset"),
+          ms.stream().mapToLong(r -> r.<Long>getAs("images")).max().orElse(0), (String) started, models, info,
+          failures));
+    }
+    failed.unpersist();
+    return runs;
+  }
+
+  /** Where a model came from, per the run's recorded config: its TorchScript URI, zoo arch + weights, or artifact. */
+  private static String source(JsonObject info, String model) {
+    if (info == null || !info.has("config") || !info.getAsJsonObject("config").has("models")) {
+      return null;
+    }
+    for (JsonElement e : info.getAsJsonObject("config").getAsJsonArray("models")) {
+      JsonObject m = e.getAsJsonObject();
+      if (!model.equals(string(m, "name"))) {
+        continue;
+      }
+      if (string(m, "uri") != null) {
+        return string(m, "uri");
+      }
+      if (string(m, "artifact") != null) {
+        return "artifact " + string(m, "artifact");
+      }
+      return "zoo " + string(m, "arch") + " + " + string(m, "weights");
+    }
+    return null;
+  }
+
+  private static String string(JsonObject o, String key) {
+    return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : null;
+  }
+
+  private ReportData reportData(List<ComparisonRow> rows, List<String> keys, List<String> classes,
+      List<Row> classRows, Map<RunModelKey, Integer> modelIndex, Map<RunModelKey, ConfusionMatrix> matrices,
+      List<ReportData.Misclassified> misclassified, List<ReportData.Run> runs) {
+    List<Map<String, Object>> models = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("key", keys.get(i));
+      List<Object> values = rows.get(i).values();
+      for (int c = 0; c < ComparisonRow.COLUMNS.size(); c++) {
+        Object v = values.get(c);
+        m.put(ComparisonRow.COLUMNS.get(c), v instanceof Double d && !Double.isFinite(d) ? null : v);
+      }
+      models.add(m);
+    }
+
+    // Per-class accuracy; with many classes, the ones with the lowest mean accuracy.
+    Map<String, double[]> sums = new HashMap<>();
+    List<ReportData.ClassCell> cells = new ArrayList<>();
+    for (Row r : classRows) {
+      Integer mi = modelIndex.get(new RunModelKey(r.getAs("run_id"), r.getAs("model")));
+      Double top1 = r.getAs("top1");
+      if (mi != null && top1 != null) {
+        double[] s = sums.computeIfAbsent(r.getAs("class"), k -> new double[2]);
+        s[0] += top1;
+        s[1]++;
+      }
+    }
+    List<String> shown = classes;
+    int heatmapLimit = Math.max(options.maxClasses(), 100);
+    if (classes.size() > heatmapLimit) {
+      shown = classes.stream().filter(sums::containsKey)
+          .sorted(Comparator.comparingDouble(c -> sums.get(c)[0] / sums.get(c)[1])).limit(heatmapLimit)
+          .sorted(Comparator.comparingInt(classes::indexOf)).toList();
+    }
+    Map<String, Integer> shownIndex = new HashMap<>();
+    for (int i = 0; i < shown.size(); i++) {
+      shownIndex.put(shown.get(i), i);
+    }
+    for (Row r : classRows) {
+      Integer mi = modelIndex.get(new RunModelKey(r.getAs("run_id"), r.getAs("model")));
+      Integer ci = shownIndex.get(r.<String>getAs("class"));
+      if (mi != null && ci != null && r.<Long>getAs("support") > 0) {
+        cells.add(new ReportData.ClassCell(mi, ci, r.getAs("top1"), r.<Long>getAs("support")));
+      }
+    }
+
+    List<ReportData.Confusion> confusion = new ArrayList<>();
+    matrices.forEach((k, full) -> {
+      ConfusionMatrix m = full.restrictTo(options.maxClasses());
+      confusion.add(new ReportData.Confusion(keys.get(modelIndex.get(k)), m.classes(), m.counts(),
+          full.accuracy(), full.total(), full.classes().size()));
+    });
+
+    Map<String, String> tool = new LinkedHashMap<>();
+    String version = CompareJob.class.getPackage().getImplementationVersion();
+    tool.put("litescore", version == null ? "(development build)" : version);
+    tool.put("spark", spark.version());
+    tool.put("java", System.getProperty("java.version"));
+    tool.put("echarts", ReportPage.echartsVersion());
+    String title = "litescore: " + (rows.size() == 1 ? "1 model" : rows.size() + " models") + " compared ("
+        + String.join(", ", runs.stream().map(ReportData.Run::runId).toList()) + ")";
+    return new ReportData(title, Instant.now().toString(), tool, runs, models, shown, shown.size(), classes.size(),
+        cells, confusion, misclassified);
+  }
+
+  private static Object value(Row r, String column) {
+    return r.get(r.fieldIndex(column));
+  }
+
+
+
+
+}
