@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
 import io.litescore.config.ScoreConfig;
 import io.litescore.jobs.score.ScoreJob;
+import io.litescore.jobs.score.stream.StreamScoreJob;
 import io.litescore.jobs.Sessions;
 import java.io.File;
 import java.io.PrintStream;
@@ -32,10 +33,18 @@ final class ScoreCommand implements Callable<Integer> {
       + "same model bytes (same path, size and modification time); same as --set run.incremental=true.")
   boolean incremental;
 
+  @Option(names = "--stream", description = "Read the dataset as a Structured Streaming source and score what "
+      + "arrived since the last run (stream.trigger = available-now, the default: then stop; or an interval: run "
+      + "until stopped), exactly once across restarts (stream.checkpoint); same as --set stream.enabled=true.")
+  boolean stream;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     if (incremental) {
       overrides.add("run.incremental=true");
+    }
+    if (stream) {
+      overrides.add("stream.enabled=true");
     }
     PrintStream out = System.out;
     ScoreConfig config;
@@ -50,9 +59,18 @@ final class ScoreCommand implements Callable<Integer> {
     SparkSession spark = Sessions.forConfig(config, "litescore score " + config.run().id());
     try {
       long t0 = System.nanoTime();
+      if (config.stream().enabled()) {
+        StreamScoreJob.Result r = new StreamScoreJob(spark, config, out).run();
+        out.println();
+        out.print(ResultTable.render(r.models(), false));
+        out.printf("%nStream run %s: %d new images in %d micro-batch(es) this time, %.1f s. Output: %s/"
+            + "{predictions,metrics,class_metrics,batch_metrics}%n", r.runId(), r.images(), r.batches(),
+            (System.nanoTime() - t0) / 1e9, r.output());
+        return 0;
+      }
       ScoreJob.Result result = new ScoreJob(spark, config, out).run();
       out.println();
-      out.print(ResultTable.render(result));
+      out.print(ResultTable.render(result.models(), true));
       out.printf("%nRun %s: %d images x %d models in %.1f s. Output: %s/{predictions,metrics,class_metrics}%n",
           result.runId(), result.images(), result.models().size(), (System.nanoTime() - t0) / 1e9,
           result.output());

@@ -146,7 +146,7 @@ public final class ConfigLoader {
           + "minutes'");
     }
     ScoreConfig.Stream stream = new ScoreConfig.Stream(streaming, optional(c, "stream.checkpoint",
-        "stream.checkpoint"), trigger);
+        "stream.checkpoint"), trigger, longAtLeast(c, "stream.max-files-per-trigger", 0));
     if (streaming && run.incremental()) {
       throw ConfigError.of("run.incremental", true, "false with --stream: a stream's checkpoint already remembers "
           + "what it scored");

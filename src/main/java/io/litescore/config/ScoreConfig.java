@@ -91,8 +91,10 @@ public record ScoreConfig(
    * @param checkpoint the query's checkpoint folder (what was scored): keep it between runs
    * @param trigger {@code available-now} (score what arrived, then stop: for cron / Airflow) or an interval such as
    *     {@code 30 seconds} (run until stopped)
+   * @param maxFilesPerTrigger at most this many new images per micro-batch; 0: all that arrived
    */
-  public record Stream(boolean enabled, String checkpoint, String trigger) implements Serializable {
+  public record Stream(boolean enabled, String checkpoint, String trigger, long maxFilesPerTrigger)
+      implements Serializable {
     public boolean availableNow() {
       return "available-now".equals(trigger);
     }

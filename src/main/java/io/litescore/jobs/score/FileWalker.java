@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
  * sources it keeps zero-byte files (they become error rows instead of vanishing), and on local file systems it
  * enters each real folder once, so symlink loops end. Names starting with '.' or '_' are skipped, as Spark does.
  */
-final class FileWalker implements FlatMapFunction<String, Row>, Serializable {
+public final class FileWalker implements FlatMapFunction<String, Row>, Serializable {
   /** The rows it lists. */
   static final StructType SCHEMA = new StructType()
       .add("path", DataTypes.StringType, false)
@@ -36,12 +36,12 @@ final class FileWalker implements FlatMapFunction<String, Row>, Serializable {
   private final Set<String> extensions;
   private final SerializableHadoopConf conf;
 
-  FileWalker(List<String> extensions, SerializableHadoopConf conf) {
+  public FileWalker(List<String> extensions, SerializableHadoopConf conf) {
     this.extensions = new HashSet<>(extensions);
     this.conf = conf;
   }
 
-  static boolean hidden(String name) {
+  public static boolean hidden(String name) {
     return name.startsWith(".") || name.startsWith("_");
   }
 

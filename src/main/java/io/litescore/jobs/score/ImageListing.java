@@ -49,21 +49,21 @@ import scala.Tuple2;
  *     {@code dataset.labels-are-indices})
  * @param listed whether the rows come from listing files (cheap to cache: no image bytes)
  */
-record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsAreIndices, boolean listed) {
+public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsAreIndices, boolean listed) {
   static final int PATH = 0;
   static final int LABEL = 1;
   static final int LENGTH = 2;
   static final int MODIFIED = 3;
-  static final String CONTENT = "content";
+  public static final String CONTENT = "content";
 
-  static final StructType SCHEMA = new StructType()
+  public static final StructType SCHEMA = new StructType()
       .add("path", DataTypes.StringType, false)
       .add("label", DataTypes.StringType, true)
       .add("length", DataTypes.LongType, false)
       .add("modified", DataTypes.LongType, false);
 
   /** Label of a file directly under an ImageFolder root, which has no class folder. */
-  static final String NO_CLASS_FOLDER = "\u0000no-class-folder";
+  public static final String NO_CLASS_FOLDER = "\u0000no-class-folder";
 
   static ImageListing of(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
     return switch (ds.layout()) {
@@ -82,7 +82,7 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsA
     return listed ? "path" : CONTENT;
   }
 
-  static String root(ScoreConfig.Dataset ds, Configuration conf) {
+  public static String root(ScoreConfig.Dataset ds, Configuration conf) {
     try {
       Path p = HadoopFiles.path(ds.path());
       FileSystem fs = p.getFileSystem(conf);
@@ -155,7 +155,7 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsA
   }
 
   /** The ImageFolder label of a file: the first folder below the root. */
-  static String labelOf(String rootPrefix, String path) {
+  public static String labelOf(String rootPrefix, String path) {
     String rel = path.startsWith(rootPrefix) ? path.substring(rootPrefix.length()) : path;
     int slash = rel.indexOf('/');
     return slash > 0 ? rel.substring(0, slash) : NO_CLASS_FOLDER;
@@ -246,45 +246,61 @@ record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsA
    * {@code <dataset.path>#<row>}; the label column is a class name or, when its type is integral, a class index.
    */
   private static ImageListing table(SparkSession spark, ScoreConfig.Dataset ds) {
-    ScoreConfig.Table t = ds.table();
-    Dataset<Row> raw;
+    Dataset<Row> raw = readTable(spark, ds);
+    TableView view = TableView.of(raw.schema(), ds, "");
+    Dataset<Row> images = raw.select(view.columns());
+    TreeSet<String> labels = ds.table().labelColumn() == null ? new TreeSet<>() : distinctLabels(images);
+    return new ImageListing(images, labels, view.labelsAreIndices(), false);
+  }
+
+  /** The table {@code dataset.path} as {@code dataset.format} reads it; a ConfigError naming both otherwise. */
+  public static Dataset<Row> readTable(SparkSession spark, ScoreConfig.Dataset ds) {
     try {
-      raw = spark.read().format(t.format()).load(ds.path());
+      return spark.read().format(ds.table().format()).load(ds.path());
     } catch (RuntimeException e) {
-      throw ConfigError.of("dataset.path", ds.path(), "a table Spark reads as " + t.format() + " (dataset.format) ("
-          + firstLine(e.getMessage()) + ")");
+      throw ConfigError.of("dataset.path", ds.path(), "a table Spark reads as " + ds.table().format()
+          + " (dataset.format) (" + firstLine(e.getMessage()) + ")");
     }
-    StructType schema = raw.schema();
-    String content = t.contentColumn() != null ? t.contentColumn() : onlyImageColumn(schema, ds);
-    StructField contentField = field(schema, content, "dataset.content-column");
-    if (!isImageColumn(contentField.dataType())) {
-      throw ConfigError.of("dataset.content-column", content, "a binary column or a struct with a binary 'bytes' "
-          + "field, but it is " + contentField.dataType().simpleString());
-    }
-    List<Column> ids = new ArrayList<>();
-    if (t.idColumn() != null) {
-      field(schema, t.idColumn(), "dataset.id-column");
-      ids.add(col(t.idColumn()).cast("string"));
-    } else if (contentField.dataType() instanceof StructType s && Arrays.asList(s.fieldNames()).contains("path")) {
-      ids.add(col(content + ".path").cast("string"));
-    }
-    ids.add(concat(lit(ds.path() + "#"), monotonically_increasing_id().cast("string")));
-    boolean indices = ds.labelsAreIndices();
-    Column label = lit(null).cast("string");
-    if (t.labelColumn() != null) {
-      StructField lf = field(schema, t.labelColumn(), "dataset.label-column");
-      if (lf.dataType() instanceof IntegralType) {
-        indices = true;
-      } else if (!(lf.dataType() instanceof org.apache.spark.sql.types.StringType)) {
-        throw ConfigError.of("dataset.label-column", t.labelColumn(), "a string (class name) or integer (class "
-            + "index) column, but it is " + lf.dataType().simpleString());
+  }
+
+  /**
+   * How a table's rows become listing rows {@code (path, label, length, modified, content)}: {@code content} is the
+   * content column (binary or a struct with {@code bytes}); {@code path} is the id column, else the struct's
+   * {@code path} field, else {@code <dataset.path>#<tag><row>} ({@code tag} tells a stream's micro-batches
+   * apart); the label column is a class name or, when its type is integral, a class index.
+   */
+  public record TableView(Column[] columns, boolean labelsAreIndices) {
+    public static TableView of(StructType schema, ScoreConfig.Dataset ds, String tag) {
+      ScoreConfig.Table t = ds.table();
+      String content = t.contentColumn() != null ? t.contentColumn() : onlyImageColumn(schema, ds);
+      StructField contentField = field(schema, content, "dataset.content-column");
+      if (!isImageColumn(contentField.dataType())) {
+        throw ConfigError.of("dataset.content-column", content, "a binary column or a struct with a binary 'bytes' "
+            + "field, but it is " + contentField.dataType().simpleString());
       }
-      label = col(t.labelColumn()).cast("string");
+      List<Column> ids = new ArrayList<>();
+      if (t.idColumn() != null) {
+        field(schema, t.idColumn(), "dataset.id-column");
+        ids.add(col(t.idColumn()).cast("string"));
+      } else if (contentField.dataType() instanceof StructType s && Arrays.asList(s.fieldNames()).contains("path")) {
+        ids.add(col(content + ".path").cast("string"));
+      }
+      ids.add(concat(lit(ds.path() + "#" + tag), monotonically_increasing_id().cast("string")));
+      boolean indices = ds.labelsAreIndices();
+      Column label = lit(null).cast("string");
+      if (t.labelColumn() != null) {
+        StructField lf = field(schema, t.labelColumn(), "dataset.label-column");
+        if (lf.dataType() instanceof IntegralType) {
+          indices = true;
+        } else if (!(lf.dataType() instanceof org.apache.spark.sql.types.StringType)) {
+          throw ConfigError.of("dataset.label-column", t.labelColumn(), "a string (class name) or integer (class "
+              + "index) column, but it is " + lf.dataType().simpleString());
+        }
+        label = col(t.labelColumn()).cast("string");
+      }
+      return new TableView(new Column[] {coalesce(ids.toArray(new Column[0])).as("path"), label.as("label"),
+          lit(-1L).as("length"), lit(-1L).as("modified"), col(content).as(CONTENT)}, indices);
     }
-    Dataset<Row> images = raw.select(coalesce(ids.toArray(new Column[0])).as("path"), label.as("label"),
-        lit(-1L).as("length"), lit(-1L).as("modified"), col(content).as(CONTENT));
-    TreeSet<String> labels = t.labelColumn() == null ? new TreeSet<>() : distinctLabels(images);
-    return new ImageListing(images, labels, indices, false);
   }
 
   private static boolean isImageColumn(DataType type) {

@@ -21,7 +21,7 @@ import org.apache.hadoop.conf.Configuration;
  * names), or as integer indices ({@code dataset.labels-are-indices}, or an integer table label column). Every
  * dataset label must map to a class of every model: the first unknown ones are named before any image is read.
  */
-final class LabelMap {
+public final class LabelMap {
   private final Map<String, String> map;
   private final String mapUri;
   private final boolean indices;
@@ -32,12 +32,12 @@ final class LabelMap {
     this.indices = indices;
   }
 
-  static LabelMap of(ScoreConfig.Dataset ds, boolean labelsAreIndices, Configuration conf) {
+  public static LabelMap of(ScoreConfig.Dataset ds, boolean labelsAreIndices, Configuration conf) {
     return new LabelMap(ds.labelMap() == null ? null : read(ds.labelMap(), conf), ds.labelMap(), labelsAreIndices);
   }
 
   /** The class index of each dataset label for a model with these class names; a ConfigError for unknown ones. */
-  Map<String, Integer> forModel(Set<String> datasetLabels, List<String> classes, String modelName, String labelsKey,
+  public Map<String, Integer> forModel(Set<String> datasetLabels, List<String> classes, String modelName, String labelsKey,
       String labelsValue) {
     Map<String, Integer> byName = new LinkedHashMap<>();
     for (int i = 0; i < classes.size(); i++) {
@@ -80,6 +80,34 @@ final class LabelMap {
       throw ConfigError.of(labelsKey, labelsValue, "class names covering every dataset label, but model " + modelName
           + " does not know [" + first + "] (map dataset labels to class names with dataset.label-map, or use "
           + "dataset.labels-are-indices for integer labels)");
+    }
+    return out;
+  }
+
+  /**
+   * Every label this mapping can turn into one of these classes (a stream meets its labels as they come): the
+   * class names, the label map's rows that name a class, or the indices.
+   */
+  public Map<String, Integer> mappable(List<String> classes) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int i = 0; i < classes.size(); i++) {
+      if (map == null && !indices) {
+        out.put(classes.get(i), i);
+      } else if (indices && map == null) {
+        out.put(Integer.toString(i), i);
+      }
+    }
+    if (map != null) {
+      Map<String, Integer> byName = new LinkedHashMap<>();
+      for (int i = 0; i < classes.size(); i++) {
+        byName.put(classes.get(i), i);
+      }
+      map.forEach((label, target) -> {
+        Integer index = byName.containsKey(target) ? byName.get(target) : index(target, classes);
+        if (index != null) {
+          out.put(label, index);
+        }
+      });
     }
     return out;
   }

@@ -14,14 +14,14 @@ import org.apache.spark.sql.Row;
  * class, predicted class, top-5 hit, error) come back to the driver (a few rows per class) and
  * {@link PredictionCounts} divides.
  */
-final class ModelMetrics {
+public final class ModelMetrics {
   private ModelMetrics() {}
 
   /**
    * Counts per model of {@code predictions} (one run's rows; null when the run wrote none); models without rows
    * have empty counts.
    */
-  static Map<String, PredictionCounts> counts(Dataset<Row> predictions, List<String> models) {
+  public static Map<String, PredictionCounts> counts(Dataset<Row> predictions, List<String> models) {
     Map<String, PredictionCounts> out = new LinkedHashMap<>();
     models.forEach(m -> out.put(m, new PredictionCounts()));
     if (predictions == null) {

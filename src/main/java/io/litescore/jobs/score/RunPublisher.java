@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.Path;
  * before publishing leaves the published tables as they were; its staging folder is removed by the next run of
  * the same id. On HDFS and local disks a folder rename is atomic; on S3 it is a copy (see README).
  */
-final class RunPublisher {
+public final class RunPublisher {
   static final List<String> TABLES = List.of("predictions", "metrics", "class_metrics", RunInfo.TABLE);
 
   private final String output;
@@ -32,7 +32,7 @@ final class RunPublisher {
   }
 
   /** Removes staging folders of earlier failed attempts of this run id and names a new one. */
-  static RunPublisher start(String output, String runId, Configuration conf) {
+  public static RunPublisher start(String output, String runId, Configuration conf) {
     Path stagingRoot = new Path(output, "_staging");
     try {
       FileSystem fs = stagingRoot.getFileSystem(conf);
@@ -49,16 +49,36 @@ final class RunPublisher {
     return new RunPublisher(output, runId, new Path(stagingRoot, runId + "-" + UUID.randomUUID()).toString(), conf);
   }
 
-  String staging() {
+  public String staging() {
     return staging;
   }
 
+  /**
+   * A staging folder for one micro-batch of a stream run ({@code _staging/<run id>-batch-<n>}), emptied first: a
+   * replayed batch starts clean.
+   */
+  public static RunPublisher forBatch(String output, String runId, long batchId, Configuration conf) {
+    Path staging = new Path(new Path(output, "_staging"), runId + "-batch-" + batchId);
+    try {
+      FileSystem fs = staging.getFileSystem(conf);
+      fs.delete(staging, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot clean the staging folder " + staging + ": " + e.getMessage(), e);
+    }
+    return new RunPublisher(output, runId, staging.toString(), conf);
+  }
+
   /** Moves the staged tables into place; true when an earlier output of this run id was replaced. */
-  boolean publish() {
+  public boolean publish() {
+    return publish(TABLES);
+  }
+
+  /** Moves these staged tables' run folders into place, replacing the earlier ones; then drops the staging. */
+  public boolean publish(List<String> tables) {
     boolean replaced = false;
     try {
       FileSystem fs = new Path(output).getFileSystem(conf);
-      for (String table : TABLES) {
+      for (String table : tables) {
         Path from = new Path(staging + "/" + table + "/run_id=" + runId);
         Path to = new Path(output + "/" + table + "/run_id=" + runId);
         if (!fs.exists(from)) {

@@ -1,23 +1,18 @@
 package io.litescore.jobs.score;
 
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.lit;
 
 import io.litescore.config.ConfigError;
-import io.litescore.config.ModelSpec;
 import io.litescore.config.ScoreConfig;
 import io.litescore.io.HadoopFiles;
 import io.litescore.jobs.SparkJob;
-import io.litescore.metrics.ClassificationMetrics.ClassMetrics;
 import io.litescore.metrics.PassTime;
 import io.litescore.metrics.PredictionCounts;
-import io.litescore.metrics.TopK;
 import io.litescore.ml.ImageClassifier;
 import io.litescore.ml.PassCounters;
 import io.litescore.ml.ResolvedModel;
-import io.litescore.runtime.ModelSource;
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -28,9 +23,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -89,21 +82,14 @@ public final class ScoreJob extends SparkJob {
     Instant runStartedAt = Instant.now();
     String runId = config.run().id();
     String output = qualify(config.run().output(), "run.output");
-    checkOutputOutsideInput(output);
+    checkOutputOutsideInput(config, output, qualify(config.dataset().path().isBlank() ? output
+        : config.dataset().path(), "dataset.path"));
     long t0 = System.nanoTime();
 
     // 1. Models: read once on the driver, checked with one dry inference, broadcast.
     step(runId, "load models");
-    List<ImageClassifier> classifiers = new ArrayList<>();
-    List<ResolvedModel> models = new ArrayList<>();
-    for (ModelSpec spec : config.models()) {
-      ImageClassifier c = classifier(spec);
-      ResolvedModel m = c.resolve(spark);
-      classifiers.add(c);
-      models.add(m);
-      out.printf("Model %s: %s (%d bytes, sha256 %s), %d classes, %s%n", m.name(), describe(m), m.sizeBytes(),
-          m.sha256().substring(0, 12), m.labels().size(), m.preprocessing());
-    }
+    ScoringPlan plan = ScoringPlan.resolve(spark, config, out);
+    List<ResolvedModel> models = plan.models();
     long t1 = System.nanoTime();
 
     // 2. Images: list (paths only), map the dataset's labels to every model's classes, count.
@@ -115,13 +101,7 @@ public final class ScoreJob extends SparkJob {
       classOf.add(labelMap.forModel(listing.labels(), m.labels(), m.name(), m.spec().keys().key("labels"),
           m.spec().labels()));
     }
-    for (int i = 0; i < classifiers.size(); i++) {
-      ImageClassifier c = classifiers.get(i).setOutputCol("_prediction_" + i);
-      c.setInputCol(listing.inputColumn());
-      if (listing.listed()) {
-        c.setLengthCol("length");
-      }
-    }
+    plan.readFrom(listing.inputColumn(), listing.listed());
     Dataset<Row> listed = listing.listed() ? listing.images().cache() : listing.images();
     long total = listed.count();
     if (total == 0) {
@@ -141,7 +121,7 @@ public final class ScoreJob extends SparkJob {
     RunPublisher publisher = RunPublisher.start(output, runId, hadoop);
     String staging = publisher.staging();
     String predictionsPath = staging + "/" + Tables.PREDICTIONS;
-    List<String> names = models.stream().map(ResolvedModel::name).toList();
+    List<String> names = plan.names();
     PassCounters counters = PassCounters.create(spark.sparkContext(), names);
     Dataset<Row> todo = images;
     Dataset<Row> remaining = null;
@@ -154,11 +134,7 @@ public final class ScoreJob extends SparkJob {
       todo = remaining.repartition(partitionsFor(rows));
       out.printf("Incremental: %d of %d images not scored before by at least one model%n", rows, total);
     }
-    todo = withScoreIf(todo, classifiers, config.run().incremental());
-    List<PredictionRows.Model> rowModels = new ArrayList<>();
-    for (int i = 0; i < models.size(); i++) {
-      rowModels.add(new PredictionRows.Model(models.get(i).name(), classOf.get(i), todo.schema().size() + i));
-    }
+    todo = plan.withScoreIf(todo, config.run().incremental());
     String what = models.size() == 1 ? models.get(0).name() : models.size() + " models";
     step(runId, "score " + what);
     Timestamp startedAt = Timestamp.from(Instant.now());
@@ -166,9 +142,7 @@ public final class ScoreJob extends SparkJob {
     long cpu0 = processCpuNanos();
     long p0 = System.nanoTime();
     try (Progress p = new Progress(what, rows, counters.done()::value, progressIntervalMillis, out)) {
-      ImageClassifier.transformAll(todo, classifiers, models, counters)
-          .flatMap(new PredictionRows(runId, rowModels, config.output().topK(), config.output().logits()),
-              Encoders.row(Tables.predictions(config.output().logits())))
+      plan.predictions(todo, classOf, counters, runId)
           .write()
           .mode(SaveMode.Append)
           .partitionBy("run_id", "model")
@@ -196,29 +170,15 @@ public final class ScoreJob extends SparkJob {
     List<ModelResult> results = new ArrayList<>();
     List<Row> metricRows = new ArrayList<>();
     List<Row> classRows = new ArrayList<>();
-    Tables.RowBuilder metric = new Tables.RowBuilder(Tables.METRICS_SCHEMA);
-    Tables.RowBuilder perClass = new Tables.RowBuilder(Tables.CLASS_METRICS_SCHEMA);
     for (int i = 0; i < models.size(); i++) {
       ResolvedModel m = models.get(i);
       PredictionCounts.Summary s = summaries.get(i);
       double ips = wall[i] > 0 ? s.images() / wall[i] : 0;
-      long loads = counters.loads().get(i).value();
       results.add(new ModelResult(m.name(), m.sha256(), s.images(), s.scored(), s.failed(), s.top1(), s.top5(),
-          s.meanClassAccuracy(), wall[i], ips, loads));
-      metricRows.add(metric.set("model", m.name()).set("model_sha256", m.sha256())
-          .set("dataset", config.dataset().path()).set("images", s.images()).set("scored", s.scored())
-          .set("failed", s.failed()).set("top1", s.top1()).set("top5", s.top5())
-          .set("mean_class_accuracy", s.meanClassAccuracy()).set("wall_seconds", wall[i])
-          .set("images_per_second", ips).set("batch_size", m.spec().batchSize())
-          .set("threads", classifiers.get(i).torchThreads(taskCpus()))
-          .set("device", String.join(",", new TreeSet<>(counters.devices().get(i).value())))
-          .set("started_at", startedAt).set("model_bytes", m.sizeBytes()).set("params", m.params())
-          .set("run_id", runId).build());
-      for (ClassMetrics c : s.classes()) {
-        classRows.add(perClass.set("model", m.name()).set("class", c.label()).set("support", c.support())
-            .set("top1", c.top1()).set("precision", c.precision()).set("recall", c.recall()).set("run_id", runId)
-            .build());
-      }
+          s.meanClassAccuracy(), wall[i], ips, counters.loads().get(i).value()));
+      metricRows.add(plan.metricsRow(i, s, wall[i], String.join(",", new TreeSet<>(counters.devices().get(i)
+          .value())), startedAt, runId));
+      classRows.addAll(plan.classRows(i, s, runId));
       out.printf(Locale.ROOT, "[%s] done: %d images, %d failed; inference %.1f CPU s, share of the pass %.1f s "
           + "(%.1f img/s)%n", m.name(), s.images(), s.failed(), counters.inferNanos().get(i).value() / 1e9, wall[i],
           ips);
@@ -247,58 +207,10 @@ public final class ScoreJob extends SparkJob {
     return new Result(runId, output, total, List.copyOf(results), timings);
   }
 
-  private ImageClassifier classifier(ModelSpec spec) {
-    ImageClassifier c = ImageClassifier.forSpec(spec)
-        .setTopK(Math.max(config.output().topK(), TopK.TOP5))
-        .setLogits(config.output().logits())
-        .setDevice(config.runtime().device())
-        .setThreads(config.runtime().threads())
-        .setMaxPixels(config.dataset().maxPixels());
-    int prefetch = config.runtime().prefetch();
-    c.setPrefetch(prefetch == ScoreConfig.Runtime.PREFETCH_AUTO ? -1 : prefetch);
-    return c;
-  }
-
-  private static String describe(ResolvedModel m) {
-    return m.source() instanceof ModelSource.Zoo z ? z.arch() + " (zoo, BatchNorm folded)"
-        : m.spec().entry().location();
-  }
-
-  /**
-   * The rows each model is to score: in an incremental run, the models listed for the image; in an ImageFolder,
-   * not the files directly under the root (they have no class folder: error rows instead). One boolean column per
-   * model where that can differ by row.
-   */
-  private Dataset<Row> withScoreIf(Dataset<Row> todo, List<ImageClassifier> classifiers, boolean incremental) {
-    boolean rootFiles = config.dataset().layout() == ScoreConfig.Layout.IMAGEFOLDER;
-    if (!incremental && !rootFiles) {
-      return todo;
-    }
-    Dataset<Row> d = incremental ? todo : todo.withColumn("models", lit(null).cast("array<string>"));
-    for (int i = 0; i < classifiers.size(); i++) {
-      String name = config.models().get(i).name();
-      Column want = incremental ? array_contains(col("models"), name) : lit(true);
-      if (rootFiles) {
-        want = want.and(col("label").notEqual(lit(ImageListing.NO_CLASS_FOLDER)));
-      }
-      String column = "_score_" + i;
-      d = d.withColumn(column, want);
-      classifiers.get(i).setScoreIfCol(column);
-    }
-    // the listing's columns, one _score_ column per model; the classifiers' outputs follow
-    List<Column> c = new ArrayList<>(List.of(col("path"), col("label"), col("length"), col("modified")));
-    if (List.of(d.columns()).contains(ImageListing.CONTENT)) {
-      c.add(col(ImageListing.CONTENT));
-    }
-    for (int i = 0; i < classifiers.size(); i++) {
-      c.add(col("_score_" + i));
-    }
-    return d.select(c.toArray(new Column[0]));
-  }
-
-  private void checkOutputOutsideInput(String output) {
+  /** Fails when the output lies inside the dataset: the next run would read its own output. */
+  public static void checkOutputOutsideInput(ScoreConfig config, String output, String qualifiedInput) {
     if (!config.dataset().path().isBlank()) {
-      String input = qualify(config.dataset().path(), "dataset.path").replaceAll("/+$", "");
+      String input = qualifiedInput.replaceAll("/+$", "");
       if (output.equals(input) || output.startsWith(input + "/")) {
         throw ConfigError.of("run.output", config.run().output(), "a location outside dataset.path (" + input
             + "), or the next run would read its own output");

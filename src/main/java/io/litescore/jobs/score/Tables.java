@@ -72,6 +72,32 @@ public final class Tables {
       .add("recall", DataTypes.DoubleType, true)
       .add("run_id", DataTypes.StringType, false);
 
+  /**
+   * {@code batch_metrics/}: one row per (stream run, micro-batch, model): that batch's counts, which add up to the
+   * run's {@code metrics} and {@code class_metrics} (per-class arrays indexed by the model's class index).
+   */
+  public static final String BATCH_METRICS = "batch_metrics";
+
+  public static final StructType BATCH_METRICS_SCHEMA = new StructType()
+      .add("batch_id", DataTypes.LongType, false)
+      .add("model", DataTypes.StringType, false)
+      .add("model_sha256", DataTypes.StringType, false)
+      .add("images", DataTypes.LongType, false)
+      .add("scored", DataTypes.LongType, false)
+      .add("failed", DataTypes.LongType, false)
+      .add("labelled", DataTypes.LongType, false)
+      .add("correct_top1", DataTypes.LongType, false)
+      .add("correct_top5", DataTypes.LongType, false)
+      .add("top1", DataTypes.DoubleType, true)
+      .add("class_support", DataTypes.createArrayType(DataTypes.LongType, false), false)
+      .add("class_predicted", DataTypes.createArrayType(DataTypes.LongType, false), false)
+      .add("class_correct", DataTypes.createArrayType(DataTypes.LongType, false), false)
+      .add("wall_seconds", DataTypes.DoubleType, false)
+      .add("images_per_second", DataTypes.DoubleType, false)
+      .add("device", DataTypes.StringType, false)
+      .add("started_at", DataTypes.TimestampType, false)
+      .add("run_id", DataTypes.StringType, false);
+
   private Tables() {}
 
   /** Builds rows of one schema by column name; columns not set are null. */
