@@ -24,5 +24,12 @@ SUBMIT="spark-submit"
 if [[ -n "${SPARK_HOME:-}" ]]; then
   SUBMIT="$SPARK_HOME/bin/spark-submit"
 fi
-exec "$SUBMIT" --properties-file "$PROPERTIES" --load-spark-defaults \
+# The SLF4J 1.x binder shim on the driver's class path: the AWS SDK bundle in Spark's jars looks for one and, when
+# it finds none, prints "Failed to load class org.slf4j.impl.StaticLoggerBinder" (and drops its own log lines).
+SHIM="$ROOT/target/litescore-slf4j-shim.jar"
+DRIVER_CP=()
+if [[ -f "$SHIM" ]]; then
+  DRIVER_CP=(--driver-class-path "$SHIM")
+fi
+exec "$SUBMIT" --properties-file "$PROPERTIES" --load-spark-defaults "${DRIVER_CP[@]}" \
   --class io.litescore.cli.Litescore "$JAR" score "$@"
