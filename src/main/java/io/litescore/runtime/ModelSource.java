@@ -96,7 +96,9 @@ public sealed interface ModelSource extends Serializable {
     @Override
     public Model materialise(byte[] bytes, DeviceChoice device, int threads) {
       TorchRuntime.onnxRuntime(device.gpu());
-      Model model = Model.newInstance(name, device(device), "OnnxRuntime");
+      // the engine's first NDManager asks whether CUDA works and warns when not: quiet unless a GPU was asked for
+      Model model = Quiet.unless(device.gpu(), "ai.djl.onnxruntime.engine.OrtEngine",
+          () -> Model.newInstance(name, device(device), "OnnxRuntime"));
       try {
         model.load(new ByteArrayInputStream(bytes), java.util.Map.of(
             "intraOpNumThreads", Integer.toString(Math.max(1, threads)),

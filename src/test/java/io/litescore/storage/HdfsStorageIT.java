@@ -1,8 +1,11 @@
 package io.litescore.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.litescore.io.HadoopFiles;
 import io.litescore.testing.CliRun;
+import io.litescore.testing.NamesCorpus;
 import io.litescore.testing.ColourDataset;
 import io.litescore.testing.ItPaths;
 import io.litescore.testing.MiniHdfs;
@@ -10,6 +13,7 @@ import io.litescore.testing.Outputs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
@@ -94,5 +98,39 @@ class HdfsStorageIT {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * HDFS allows every name of the corpus but those with ':' (DFSUtilClient.isValidName refuses ':' in a path
+   * component, and "." / ".." components): the others are scored and read back; a ':' name is refused by HDFS.
+   */
+  @Test
+  void everyNameHdfsAllowsIsScored() throws IOException {
+    Path stage = work.resolve("names-stage");
+    List<String> written = NamesCorpus.write(stage.resolve("data/colours"), false);
+    ColourDataset.channelMean(stage.resolve("models"));
+    NamesCorpus.labels(stage.resolve("models/channel_mean.labels"), false);
+    String in = hdfs.uri() + "/litescore/names";
+    ColourDataset.upload(stage, in, hdfs.hadoopConf());
+    String out = hdfs.uri() + "/litescore/out-names";
+    CliRun run = score("names", out, in + "/data", in + "/models");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    SparkSession spark = Outputs.session(Map.of());
+    try {
+      List<Row> rows = spark.read().parquet(out + "/predictions").select("path", "error").collectAsList();
+      assertThat(rows).hasSize(written.size());
+      assertThat(rows).extracting(r -> r.<String>getAs("error")).containsOnlyNulls();
+      for (String rel : written) {
+        Row row = rows.stream().filter(r -> r.<String>getAs("path").endsWith("/" + rel)).findFirst()
+            .orElseThrow(() -> new AssertionError("no row for " + rel));
+        assertThat(HadoopFiles.readAll(row.getAs("path"), -1, hdfs.hadoopConf())).as(rel)
+            .isEqualTo(java.nio.file.Files.readAllBytes(stage.resolve("data/colours").resolve(rel)));
+      }
+    } finally {
+      spark.stop();
+    }
+    org.apache.hadoop.fs.Path colon = HadoopFiles.path(in + "/colon:name.png");
+    assertThatThrownBy(() -> colon.getFileSystem(hdfs.hadoopConf()).create(colon).close())
+        .hasMessageContaining("colon:name.png").hasMessageContaining("not a valid DFS filename");
   }
 }

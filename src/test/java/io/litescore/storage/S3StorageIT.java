@@ -2,13 +2,17 @@ package io.litescore.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.litescore.io.HadoopFiles;
 import io.litescore.testing.ChildProcess;
 import io.litescore.testing.CliRun;
 import io.litescore.testing.ColourDataset;
+import io.litescore.testing.EtagStrippingProxy;
 import io.litescore.testing.ItPaths;
+import io.litescore.testing.NamesCorpus;
 import io.litescore.testing.Outputs;
 import io.litescore.testing.S3ProxyServer;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -171,6 +175,8 @@ class S3StorageIT {
     String printed = good.output();
     assertThat(printed).contains("Run launcher: 16 images x 1 models").contains(" INFO ");
     assertThat(printed).doesNotContain(s3.secretKey());
+    // the AWS SDK bundle's SLF4J 1.x lookup finds litescore's binder shim: no "Failed to load class" on the console
+    assertThat(printed).doesNotContain("StaticLoggerBinder");
     assertThat(denied.output()).contains("models[0].").contains("403").doesNotContain(wrongSecret)
         .doesNotContain(s3.secretKey());
     SparkSession reader = Outputs.session(s3.s3aConf());
@@ -179,6 +185,73 @@ class S3StorageIT {
       assertThat(tables).contains("red-0.png").doesNotContain(s3.secretKey());
     } finally {
       reader.stop();
+    }
+  }
+
+  /** Keys with every character the corpus has, ':' included, in label folders likewise: all scored and read back. */
+  @Test
+  void everyNameAnS3KeyAllowsIsScored() throws IOException {
+    Path stage = work.resolve("names-stage");
+    List<String> written = NamesCorpus.write(stage.resolve("data/colours"), true);
+    ColourDataset.channelMean(stage.resolve("models"));
+    NamesCorpus.labels(stage.resolve("models/channel_mean.labels"), true);
+    StringBuilder csv = new StringBuilder("path,label\n");
+    written.forEach(rel -> csv.append('"').append(rel).append("\",\"").append(rel, 0, rel.indexOf('/'))
+        .append("\"\n"));
+    JobConf.write(stage.resolve("data/manifest.csv"), csv.toString());
+    String in = "s3a://" + BUCKET + "/names";
+    ColourDataset.upload(stage, in, s3.hadoopConf());
+    String out = "s3a://" + BUCKET + "/out-names";
+    CliRun run = score("names", out, in + "/data", in + "/models", Map.of());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    Map<String, String> spark = new LinkedHashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false"));
+    s3.s3aConf().forEach((k, v) -> spark.put("spark.hadoop." + k, v));
+    Path manifestConf = JobConf.write(work.resolve("conf/names-manifest.conf"), JobConf.text("names-manifest", out,
+        in + "/data", 2, JobConf.colours(in + "/models"), spark).replace("dataset { path = \"" + in + "/data/colours\"",
+        "dataset { layout = manifest, manifest = \"" + in + "/data/manifest.csv\", path = \"" + in
+            + "/data/colours\""));
+    CliRun manifest = CliRun.of("score", "--conf", manifestConf.toString());
+    assertThat(manifest.exitCode()).as(manifest.output()).isZero();
+
+    SparkSession reader = Outputs.session(s3.s3aConf());
+    try {
+      for (String runId : List.of("names", "names-manifest")) {
+        List<Row> rows = reader.read().parquet(out + "/predictions").where("run_id = '" + runId + "'")
+            .select("path", "error", "label").collectAsList();
+        assertThat(rows).as(runId).hasSize(written.size());
+        assertThat(rows).extracting(r -> r.<String>getAs("error")).as(runId).containsOnlyNulls();
+        for (String rel : written) {
+          Row row = rows.stream().filter(r -> r.<String>getAs("path").endsWith("/" + rel)).findFirst()
+              .orElseThrow(() -> new AssertionError(runId + ": no row for " + rel));
+          assertThat(row.<String>getAs("path")).startsWith("s3a://" + BUCKET + "/names/data/colours/");
+          assertThat(HadoopFiles.readAll(row.getAs("path"), -1, s3.hadoopConf())).as(rel)
+              .isEqualTo(java.nio.file.Files.readAllBytes(stage.resolve("data/colours").resolve(rel)));
+        }
+      }
+    } finally {
+      reader.stop();
+    }
+  }
+
+  /**
+   * A store that sends no ETag: the failure names the store, the object and the S3A setting that accepts it; with
+   * that setting the run succeeds.
+   */
+  @Test
+  void storeWithoutEtagsFailsNamingTheSettingAndWorksWithIt() throws IOException {
+    try (EtagStrippingProxy noEtags = EtagStrippingProxy.start(URI.create(s3.endpoint()).getPort())) {
+      Map<String, String> conf = new LinkedHashMap<>();
+      conf.put("spark.hadoop.fs.s3a.endpoint", noEtags.endpoint());
+      conf.put("spark.hadoop.fs.s3a.impl.disable.cache", "true");
+      CliRun failed = score("no-etag", work.resolve("out-no-etag").toString(), IN + "/data", IN + "/models", conf);
+      assertThat(failed.exitCode()).as(failed.output()).isEqualTo(2);
+      assertThat(failed.output()).contains("models[0].")
+          .contains("the S3 store at " + noEtags.endpoint() + " returned no ETag for s3a://" + BUCKET + "/in/models/")
+          .contains("spark.hadoop.fs.s3a.change.detection.version.required=false");
+      conf.put("spark.hadoop.fs.s3a.change.detection.version.required", "false");
+      CliRun ok = score("no-etag", work.resolve("out-no-etag").toString(), IN + "/data", IN + "/models", conf);
+      assertThat(ok.exitCode()).as(ok.output()).isZero();
+      assertThat(ok.output()).contains("Run no-etag: 16 images x 1 models");
     }
   }
 

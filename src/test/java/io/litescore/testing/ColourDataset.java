@@ -130,7 +130,7 @@ public final class ColourDataset {
         String rel = local.relativize(f).toString().replace('\\', '/');
         // create() and a plain stream, as Spark writes: S3A's copyFromLocalFile sends checksum trailers S3Proxy
         // does not implement
-        FileUtil.copy(f.toFile(), fs, new org.apache.hadoop.fs.Path(uri + "/" + rel), false, conf);
+        FileUtil.copy(f.toFile(), fs, io.litescore.io.HadoopFiles.path(uri + "/" + rel), false, conf);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot upload " + local + " to " + uri + ": " + e.getMessage(), e);
