@@ -56,7 +56,14 @@ final class ScoreCommand implements Callable<Integer> {
     } else {
       config = ConfigLoader.load(conf, overrides);
     }
+    // libtorch loads while the Spark session starts
+    int taskCpus = Integer.parseInt(config.sparkConf().getOrDefault("spark.task.cpus",
+        System.getProperty("spark.task.cpus", "1")));
+    io.litescore.runtime.TorchRuntime.startInBackground(config.runtime().threads() > 0 ? config.runtime().threads()
+        : taskCpus);
+    long sessionStart = System.nanoTime();
     SparkSession spark = Sessions.forConfig(config, "litescore score " + config.run().id());
+    double session = (System.nanoTime() - sessionStart) / 1e9;
     try {
       long t0 = System.nanoTime();
       if (config.stream().enabled()) {
@@ -71,6 +78,13 @@ final class ScoreCommand implements Callable<Integer> {
       ScoreJob.Result result = new ScoreJob(spark, config, out).run();
       out.println();
       out.print(ResultTable.render(result.models(), true));
+      ScoreJob.Timings t = result.timings();
+      double jvm = (sessionStart / 1e6 - (System.nanoTime() / 1e6 - (System.currentTimeMillis()
+          - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()))) / 1e3;
+      double total = jvm + session + (System.nanoTime() - t0) / 1e9;
+      out.printf(java.util.Locale.ROOT, "Time: JVM start %.1f s, Spark session %.1f s, models %.1f s, listing %.1f s, "
+          + "scoring pass %.1f s, metrics %.1f s, publish %.1f s: the pass is %.0f%% of %.1f s%n", jvm, session,
+          t.models(), t.listing(), t.pass(), t.metrics(), t.publish(), 100 * t.pass() / total, total);
       out.printf("%nRun %s: %d images x %d models in %.1f s. Output: %s/{predictions,metrics,class_metrics}%n",
           result.runId(), result.images(), result.models().size(), (System.nanoTime() - t0) / 1e9,
           result.output());

@@ -41,6 +41,22 @@ public final class TorchRuntime {
     return Engine.getEngine("PyTorch");
   }
 
+  /**
+   * Starts the engine on a background thread (loading libtorch takes a while) so that it overlaps with other start-up
+   * work, e.g. the Spark session's; a later {@link #start} waits for it.
+   */
+  public static void startInBackground(int threads) {
+    Thread t = new Thread(() -> {
+      try {
+        start(threads);
+      } catch (RuntimeException | LinkageError e) {
+        // start() called where the engine is needed reports it
+      }
+    }, "litescore-engine-start");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** The ONNX Runtime engine, started once (after libtorch's settings); quiet about CUDA on a CPU run. */
   public static synchronized Engine onnxRuntime(boolean gpuWanted) {
     start(1, gpuWanted);

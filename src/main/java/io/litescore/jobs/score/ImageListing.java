@@ -48,8 +48,11 @@ import scala.Tuple2;
  * @param labelsAreIndices the labels are class indices (an integer label column, or
  *     {@code dataset.labels-are-indices})
  * @param listed whether the rows come from listing files (cheap to cache: no image bytes)
+ * @param onDriver the rows themselves when they were listed on the driver (local Spark, local disk: a Spark job
+ *     costs more than the walk), else null
  */
-public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsAreIndices, boolean listed) {
+public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsAreIndices, boolean listed,
+    List<Row> onDriver) {
   static final int PATH = 0;
   static final int LABEL = 1;
   static final int LENGTH = 2;
@@ -68,10 +71,7 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
   static ImageListing of(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
     return switch (ds.layout()) {
       case IMAGEFOLDER -> imageFolder(spark, ds, conf);
-      case UNLABELED -> new ImageListing(
-          files(spark, ds, conf).select(col("path"), lit(null).cast("string").as("label"), col("length"),
-              col("modified")),
-          new TreeSet<>(), ds.labelsAreIndices(), true);
+      case UNLABELED -> unlabeled(spark, ds, conf);
       case MANIFEST -> manifest(spark, ds, conf);
       case TABLE -> table(spark, ds);
     };
@@ -98,11 +98,69 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
   }
 
   /**
+   * The listing rows in this JVM, when walking here beats a Spark job: local Spark over a local disk. Null
+   * otherwise (executors walk the folders).
+   */
+  private static List<Row> walkHere(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf, String root,
+      boolean labelled) {
+    if (!spark.sparkContext().isLocal() || !"file".equals(HadoopFiles.path(root).toUri().getScheme())) {
+      return null;
+    }
+    String prefix = root.endsWith("/") ? root : root + "/";
+    List<Row> rows = new ArrayList<>();
+    try {
+      java.util.Iterator<Row> it = new FileWalker(ds.extensions(), new SerializableHadoopConf(conf)).call(root);
+      while (it.hasNext()) {
+        Row r = it.next();
+        rows.add(RowFactory.create(r.getString(0), labelled ? labelOf(prefix, r.getString(0)) : null, r.getLong(1),
+            r.getLong(2)));
+      }
+    } catch (IOException e) {
+      throw ConfigError.of("dataset.path", ds.path(), "a readable directory (" + e.getMessage() + ")");
+    }
+    return rows;
+  }
+
+  private static ImageListing unlabeled(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
+    String root = root(ds, conf);
+    List<Row> here = walkHere(spark, ds, conf, root, false);
+    Dataset<Row> images = here != null ? spark.createDataFrame(here, SCHEMA)
+        : files(spark, ds, conf, root).select(col("path"), lit(null).cast("string").as("label"), col("length"),
+            col("modified"));
+    return new ImageListing(images, new TreeSet<>(), ds.labelsAreIndices(), true, here);
+  }
+
+  /**
+   * Rows of a listing done here, split into {@code n} partitions of about the same bytes (so about the same
+   * decoding work): the largest files first, each to the partition with the fewest bytes so far.
+   */
+  static Dataset<Row> balanced(SparkSession spark, List<Row> rows, int n) {
+    List<Row> bySize = new ArrayList<>(rows);
+    bySize.sort((a, b) -> Long.compare(b.getLong(LENGTH), a.getLong(LENGTH)));
+    List<List<Row>> parts = new ArrayList<>();
+    java.util.PriorityQueue<long[]> lightest = new java.util.PriorityQueue<>(
+        (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+    for (int i = 0; i < n; i++) {
+      parts.add(new ArrayList<>());
+      lightest.add(new long[] {0, i});
+    }
+    for (Row r : bySize) {
+      long[] p = lightest.poll();
+      parts.get((int) p[1]).add(r);
+      p[0] += Math.max(1, r.getLong(LENGTH));
+      lightest.add(p);
+    }
+    org.apache.spark.api.java.JavaRDD<Row> rdd = org.apache.spark.api.java.JavaSparkContext
+        .fromSparkContext(spark.sparkContext()).parallelize(parts, n)
+        .flatMap(part -> part.iterator());
+    return spark.createDataFrame(rdd, SCHEMA);
+  }
+
+  /**
    * Image files below the root as {@code (path, length, modified)}: the root's own files are listed on the driver,
    * each sub-folder is walked by an executor task ({@link FileWalker}).
    */
-  private static Dataset<Row> files(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
-    String root = root(ds, conf);
+  private static Dataset<Row> files(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf, String root) {
     FileWalker walker = new FileWalker(ds.extensions(), new SerializableHadoopConf(conf));
     List<String> dirs = new ArrayList<>();
     List<Row> top = new ArrayList<>();
@@ -147,11 +205,12 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
       throw ConfigError.of("dataset.path", ds.path(), "a readable directory (" + e.getMessage() + ")");
     }
     String prefix = root.endsWith("/") ? root : root + "/";
-    Dataset<Row> images = files(spark, ds, conf).map(
+    List<Row> here = walkHere(spark, ds, conf, root, true);
+    Dataset<Row> images = here != null ? spark.createDataFrame(here, SCHEMA) : files(spark, ds, conf, root).map(
         (MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), labelOf(prefix, r.getString(0)), r.getLong(1),
             r.getLong(2)),
         Encoders.row(SCHEMA));
-    return new ImageListing(images, labels, ds.labelsAreIndices(), true);
+    return new ImageListing(images, labels, ds.labelsAreIndices(), true, here);
   }
 
   /** The ImageFolder label of a file: the first folder below the root. */
@@ -228,7 +287,7 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
           return RowFactory.create(resolved, label, -1L, -1L);
         }, Encoders.row(SCHEMA));
     return new ImageListing(images, labelled ? distinctLabels(images) : new TreeSet<>(), ds.labelsAreIndices(),
-        true);
+        true, null);
   }
 
   private static boolean isFolder(String uri, Configuration conf) {
@@ -250,7 +309,7 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
     TableView view = TableView.of(raw.schema(), ds, "");
     Dataset<Row> images = raw.select(view.columns());
     TreeSet<String> labels = ds.table().labelColumn() == null ? new TreeSet<>() : distinctLabels(images);
-    return new ImageListing(images, labels, view.labelsAreIndices(), false);
+    return new ImageListing(images, labels, view.labelsAreIndices(), false, null);
   }
 
   /** The table {@code dataset.path} as {@code dataset.format} reads it; a ConfigError naming both otherwise. */

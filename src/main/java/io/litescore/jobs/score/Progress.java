@@ -19,7 +19,7 @@ final class Progress implements AutoCloseable {
           return;
         }
         if (running) {
-          out.println(line(what, done.getAsLong(), total, (System.nanoTime() - start) / 1e9));
+          out.println(line(what, Math.min(total, done.getAsLong()), total, (System.nanoTime() - start) / 1e9));
         }
       }
     }, "litescore-progress");

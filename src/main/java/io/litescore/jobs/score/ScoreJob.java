@@ -102,13 +102,15 @@ public final class ScoreJob extends SparkJob {
           m.spec().labels()));
     }
     plan.readFrom(listing.inputColumn(), listing.listed());
-    Dataset<Row> listed = listing.listed() ? listing.images().cache() : listing.images();
-    long total = listed.count();
+    boolean here = listing.onDriver() != null;
+    Dataset<Row> listed = listing.listed() && !here ? listing.images().cache() : listing.images();
+    long total = here ? listing.onDriver().size() : listed.count();
     if (total == 0) {
       throw ConfigError.of("dataset.path", config.dataset().path(), "a folder with at least one image with an "
           + "extension in " + config.dataset().extensions() + " (found none)");
     }
-    Dataset<Row> images = listing.listed() ? listed.repartition(partitionsFor(total)).cache()
+    Dataset<Row> images = here ? ImageListing.balanced(spark, listing.onDriver(), partitionsFor(total))
+        : listing.listed() ? listed.repartition(partitionsFor(total)).cache()
         : config.dataset().partitions() > 0 ? listed.repartition(config.dataset().partitions()) : listed;
     out.printf("Dataset %s: %d images (%s), %d partitions%n", config.dataset().path(), total,
         config.dataset().layout().key(), images.rdd().getNumPartitions());
@@ -141,7 +143,8 @@ public final class ScoreJob extends SparkJob {
     progressSource.accept(counters.done()::value);
     long cpu0 = processCpuNanos();
     long p0 = System.nanoTime();
-    try (Progress p = new Progress(what, rows, counters.done()::value, progressIntervalMillis, out)) {
+    try (LiveCount live = new LiveCount(spark.sparkContext(), counters.done());
+        Progress p = new Progress(what, rows, live, progressIntervalMillis, out)) {
       plan.predictions(todo, classOf, counters, runId)
           .write()
           .mode(SaveMode.Append)
