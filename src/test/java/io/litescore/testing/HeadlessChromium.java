@@ -179,7 +179,8 @@ public final class HeadlessChromium implements AutoCloseable {
     if (r.has("errorText")) {
       throw new IllegalStateException("Cannot open " + url + ": " + r.get("errorText"));
     }
-    waitFor(() -> events.subList(before, events.size()).stream()
+    // the list's own stream is a snapshot; a subList of it fails when an event arrives meanwhile
+    waitFor(() -> events.stream().skip(before)
         .anyMatch(e -> "Page.loadEventFired".equals(e.get("method").getAsString())), Duration.ofSeconds(60),
         "the load event of " + url);
   }
