@@ -66,11 +66,13 @@ public record ReportData(String title, String generatedAt, Map<String, String> t
    * An image the models disagree on, with every model's top-k on it.
    *
    * @param label its label when a run had one, else null
+   * @param fileChanged whether the runs listed the file with other sizes or modification times (the thumbnail
+   *     shows it as it is now)
    * @param models models that scored it (the voters)
    * @param distinct distinct top-1 classes among them
    */
   public record Disagreed(String path, String name, String label, String thumbnail, String thumbnailError,
-      int models, int distinct, String majorityLabel, int majorityVotes, double meanConfidence,
+      boolean fileChanged, int models, int distinct, String majorityLabel, int majorityVotes, double meanConfidence,
       List<Prediction> predictions) {}
 
   /**

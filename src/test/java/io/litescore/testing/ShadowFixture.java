@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 
 /**
@@ -78,6 +79,11 @@ public final class ShadowFixture {
       throw new UncheckedIOException(e);
     }
     png("c.png", REDDISH);
+    try { // a listing that shows the change whatever the file system's time resolution
+      Files.setLastModifiedTime(images.resolve("c.png"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     png("f.png", BLUEISH);
     score("s2", List.of(current), print);
     comparison = dir.resolve("compare");

@@ -60,8 +60,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * {@code litescore compare}: reads the metrics, class metrics and predictions of one or more score runs and writes
  * a ranked comparison ({@code comparison/} Parquet and {@code comparison.csv}), the CSV exports the notebooks read
- * ({@code class_metrics.csv}, {@code confusion.csv}) and {@code report.html}. The arithmetic (ranks, Pareto front,
- * confusion matrices) is in {@code io.litescore.compare}; this class reads and writes.
+ * ({@code class_metrics.csv}, {@code confusion.csv}), what the predictions tell without labels ({@code agreement/},
+ * {@code confidence/}, {@code disagreements/}, {@code drift/}, {@code drift_classes/}, each as Parquet and CSV;
+ * aggregated in {@link LabelFree}) and {@code report.html}. The arithmetic (ranks, Pareto front, confusion
+ * matrices, agreement, histograms, disagreement ranks, drift) is in {@code io.litescore.compare}; this class reads
+ * and writes.
  */
 public final class CompareJob extends SparkJob {
   static final StructType COMPARISON = new StructType()
@@ -391,7 +394,13 @@ public final class CompareJob extends SparkJob {
    * there is none) and each compared model's prediction row on it, by model index.
    */
   record Disagreed(Disagreement rank, String label, String thumbnail, String thumbnailError,
-      Map<Integer, Row> rows) {}
+      Map<Integer, Row> rows) {
+    /** Whether the runs listed the file with different sizes or modification times: it changed between them. */
+    boolean fileChanged() {
+      return rows.values().stream().filter(r -> !r.isNullAt(10)).map(r -> r.get(9) + "@" + r.get(10)).distinct()
+          .count() > 1;
+    }
+  }
 
   /** The most disagreed images with every compared model's row and a thumbnail, most disagreed first. */
   private List<Disagreed> disagreements(List<String> paths, Dataset<Row> predictions,
@@ -402,7 +411,7 @@ public final class CompareJob extends SparkJob {
     Map<String, Map<Integer, Row>> byPath = new HashMap<>();
     for (Row r : predictions.where(col("path").isin(paths.toArray()))
         .select("run_id", "model", "path", "label", "pred_index", "pred_label", "topk_labels", "topk_probs",
-            "error").collectAsList()) {
+            "error", "file_size", "file_modified").collectAsList()) {
       Integer i = modelIndex.get(new RunModelKey(r.getString(0), r.getString(1)));
       if (i != null) {
         // a path a model scored twice counts once; a scored row wins over an error row
@@ -441,8 +450,8 @@ public final class CompareJob extends SparkJob {
         : r.getString(8), r.isNullAt(6) ? List.of() : r.getList(6), r.isNullAt(7) ? List.of() : r.getList(7))));
     Disagreement rank = d.rank();
     return new ReportData.Disagreed(rank.path(), HadoopFiles.fileName(rank.path()), d.label(), d.thumbnail(),
-        d.thumbnailError(), rank.models(), rank.distinct(), rank.majorityLabel(), rank.majorityVotes(),
-        rank.meanConfidence(), preds);
+        d.thumbnailError(), d.fileChanged(), rank.models(), rank.distinct(), rank.majorityLabel(),
+        rank.majorityVotes(), rank.meanConfidence(), preds);
   }
 
   /** A prediction row's class as the comparison names it: its label, else its index. */

@@ -342,6 +342,9 @@ class CompareJobTest {
     JsonObject first = cards.get(0).getAsJsonObject();
     assertThat(first.get("thumbnail").getAsString()).startsWith("data:image/png;base64,");
     assertThat(first.get("majorityLabel").getAsString()).isEqualTo("blue");
+    // c.png was rewritten between the runs, d.png and e.png were not
+    assertThat(cards.asList().stream().map(x -> x.getAsJsonObject().get("fileChanged").getAsBoolean()))
+        .containsExactly(true, false, false);
     var preds = first.getAsJsonArray("predictions");
     assertThat(preds.asList().stream().map(x -> x.getAsJsonObject().get("key").getAsString()))
         .containsExactly("s1/candidate", "s1/current", "s2/current");
