@@ -72,6 +72,8 @@ final class CompareCommand implements Callable<Integer> {
       conf.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
     }
     conf.putIfAbsent("spark.ui.enabled", "false");
+    // comparison/ has 26 columns: above Spark's default 25, its plans would be logged with a truncation warning
+    conf.putIfAbsent("spark.sql.debug.maxToStringFields", "100");
     CompareJob.Options options = new CompareJob.Options(runs, runIds, output, misclassified, disagreements,
         thumbnailSize, 50, maxClasses);
     SparkSession spark = Sessions.forConf(conf, "litescore compare");
