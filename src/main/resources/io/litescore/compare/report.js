@@ -497,7 +497,7 @@
       box.id = 'chart-drift-' + i;
       var n = d.classes.length;
       var longest = Math.max.apply(null, d.classes.map(function (c) { return c.label.length; }).concat([4]));
-      box.style.width = Math.max(480, Math.min(1340, 120 + 56 * n)) + 'px';
+      box.style.width = Math.max(640, Math.min(1340, 120 + 56 * n)) + 'px';
       fig.appendChild(box);
       var caption = '<strong>' + esc(d.model) + '</strong>: run <code>' + esc(d.fromRun) + '</code> \u2192 <code>'
           + esc(d.toRun) + '</code> (' + (d.sameWeights ? 'same weights' : '<b>other weights</b>: the model file '

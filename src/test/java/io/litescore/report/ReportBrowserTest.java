@@ -100,7 +100,13 @@ class ReportBrowserTest {
       assertThat(browser.evaluate("Array.from(document.querySelectorAll('main > section')).map(s => s.id).join()")
           .getAsString()).isEqualTo("table,speed,agreement,confidence,disagreements,drift,classes,confusion,"
               + "misclassified,runs");
-      Files.write(SCREENSHOTS.resolve("unlabelled-report-top.png"), browser.screenshot(WIDTH, 2900));
+      // the sections that need no labels, agreement to drift (the README's picture of them)
+      int top = browser.evaluate("Math.floor(document.getElementById('agreement').getBoundingClientRect().top "
+          + "+ window.scrollY - 8)").getAsInt();
+      int bottom = browser.evaluate("Math.ceil(document.getElementById('drift').getBoundingClientRect().bottom "
+          + "+ window.scrollY + 8)").getAsInt();
+      Files.write(SCREENSHOTS.resolve("unlabelled-report-labelfree.png"), browser.screenshot(WIDTH, top,
+          bottom - top));
       // no accuracy columns; sorted by model, a click on the confidence mean sorts by it (highest first)
       assertThat(browser.evaluate("document.querySelector('button[data-key=top1]') === null").getAsBoolean())
           .isTrue();
