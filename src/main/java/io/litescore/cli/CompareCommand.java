@@ -19,6 +19,10 @@ import picocli.CommandLine.Option;
         + "(one row per run and model, ranked), class_metrics.csv, confusion.csv and report.html (a self-contained "
         + "page with the table, accuracy vs speed, per-class accuracy, confusion matrices, the most misclassified "
         + "images and the run details) under --output.",
+        "Without labels too: agreement/ (top-1 agreement of every pair of models on their common images), "
+            + "confidence/ (top-1 probability histograms), disagreements/ (the images the models disagree on "
+            + "most) and drift/ + drift_classes/ (a model in two runs: predictions changed, predicted-class shift), "
+            + "each also as a .csv, and their report sections.",
         "Example, after the demo: jobs/litescore compare --runs litescore-output --run-id demo "
             + "--output litescore-output/report"})
 final class CompareCommand implements Callable<Integer> {
@@ -37,6 +41,11 @@ final class CompareCommand implements Callable<Integer> {
   @Option(names = "--misclassified", paramLabel = "N", defaultValue = "24",
       description = "Images shown in the 'most often misclassified' section (default ${DEFAULT-VALUE}; 0: none).")
   int misclassified;
+
+  @Option(names = "--disagreements", paramLabel = "N", defaultValue = "24",
+      description = "Images shown in the 'most disagreed' section and written to disagreements/: those on which the "
+          + "models' top-1 classes differ most (default ${DEFAULT-VALUE}; 0: none). Needs no labels.")
+  int disagreements;
 
   @Option(names = "--thumbnail-size", paramLabel = "PX", defaultValue = "96",
       description = "Thumbnails fit a square of this size (default ${DEFAULT-VALUE}).")
@@ -63,8 +72,10 @@ final class CompareCommand implements Callable<Integer> {
       conf.put(kv.substring(0, eq).strip(), kv.substring(eq + 1).strip());
     }
     conf.putIfAbsent("spark.ui.enabled", "false");
-    CompareJob.Options options = new CompareJob.Options(runs, runIds, output, misclassified, thumbnailSize,
-        50, maxClasses);
+    // comparison/ has 26 columns: above Spark's default 25, its plans would be logged with a truncation warning
+    conf.putIfAbsent("spark.sql.debug.maxToStringFields", "100");
+    CompareJob.Options options = new CompareJob.Options(runs, runIds, output, misclassified, disagreements,
+        thumbnailSize, 50, maxClasses);
     SparkSession spark = Sessions.forConf(conf, "litescore compare");
     try {
       long t0 = System.nanoTime();

@@ -22,8 +22,12 @@ class ReportPageTest {
     Map<String, Object> model = new LinkedHashMap<>();
     model.put("key", "</script><script>alert(1)</script>");
     model.put("top1", 0.5);
+    ReportData.Disagreed card = new ReportData.Disagreed("s3a://b/<img>.png", "</script>.png", null, null,
+        "image not found", false, 2, 2, "</script>", 1, 0.5, List.of(new ReportData.Prediction("m", null,
+            List.of("</script>"), List.of(0.5f))));
     ReportData data = new ReportData("a <b> & 'c'", "2026-01-01T00:00:00Z", Map.of("spark", "4", "java", "17"),
-        List.of(), List.of(model), List.of("x"), 1, 1, List.of(), List.of(), List.of());
+        List.of(), List.of(model), List.of("x"), 1, 1, List.of(), List.of(), List.of(), false, List.of(),
+        List.of(new ReportData.Confidence("</script>", new long[20], 0, null, null)), List.of(card), List.of());
     String html = ReportPage.render(data);
 
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<title>a &lt;b&gt; &amp; &#39;c&#39;</title>");

@@ -7,9 +7,11 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.litescore.testing.CompareFixture;
 import io.litescore.testing.HeadlessChromium;
+import io.litescore.testing.ShadowFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code report.html} in headless Chromium: no console error, no uncaught exception, no network request, every
- * chart drawn as a non-empty SVG, the table sortable; a screenshot is written to {@code target/screenshots/}.
+ * chart drawn as a non-empty SVG, the table sortable; a screenshot is written to {@code target/screenshots/}. The
+ * labelled fixture's report ({@link CompareFixture}) and an unlabelled one ({@link ShadowFixture}: agreement,
+ * confidence, disagreed images and drift drawn, what needs labels saying so in one line).
  *
  * <p>Skipped when no Chromium is installed, unless {@code LITESCORE_REQUIRE_CHROMIUM=1} (CI sets it), which
  * turns the skip into a failure. With {@code LITESCORE_DEMO_REPORT} set to a report.html (CI: the demo's), that
@@ -51,8 +55,12 @@ class ReportBrowserTest {
       assertThat(page.get("cards").getAsInt()).isEqualTo(5);
       assertThat(page.get("thumbnails").getAsInt()).isEqualTo(5);
       assertThat(page.get("runs").getAsInt()).isEqualTo(1);
-      // pareto + per-class heatmap + one confusion matrix per model
-      assertThat(page.getAsJsonArray("charts")).hasSize(4);
+      // pareto + per-class heatmap + one confusion matrix per model + agreement + confidence (one run: no drift)
+      assertThat(chartIds(page)).containsExactly("chart-pareto", "chart-classes", "chart-confusion-0",
+          "chart-confusion-1", "chart-agreement", "chart-confidence");
+      assertThat(page.get("disagreed").getAsInt()).isEqualTo(4);
+      assertThat(page.get("disagreedThumbnails").getAsInt()).isEqualTo(4);
+      assertThat(page.get("text").getAsString()).contains("No model appears in two of the compared runs");
 
       // sorting: top-1 descending first; a click sorts ascending, a click on "model" sorts by name
       assertThat(browser.evaluate(firstModel()).getAsString()).contains("colours");
@@ -60,6 +68,53 @@ class ReportBrowserTest {
       assertThat(browser.evaluate(firstModel()).getAsString()).contains("swapped");
       browser.evaluate("document.querySelector('button[data-key=key]').click()");
       assertThat(browser.evaluate(firstModel()).getAsString()).contains("colours");
+      assertThat(browser.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  void unlabelledReportDrawsAgreementConfidenceDisagreementsAndDrift() throws Exception {
+    Path binary = chromium();
+    ShadowFixture f = ShadowFixture.get();
+    try (HeadlessChromium browser = HeadlessChromium.start(binary, tmp.resolve("profile"), WIDTH, 1000)) {
+      JsonObject page = render(browser, f.report(), "unlabelled-report");
+      assertThat(page.get("rows").getAsInt()).isEqualTo(3);
+      // speed alone (no accuracy to plot it against), the agreement matrix, the histograms, one drift chart
+      assertThat(chartIds(page)).containsExactly("chart-pareto", "chart-agreement", "chart-confidence",
+          "chart-drift-0");
+      // what the charts hold: 3 x 3 agreement cells (the diagonal greyed), 3 histograms, 2 runs x 3 classes
+      assertThat(points(browser, "chart-agreement", "heatmap")).isEqualTo(9);
+      assertThat(points(browser, "chart-confidence", "bar")).isEqualTo(3 * 20);
+      assertThat(points(browser, "chart-drift-0", "bar")).isEqualTo(2 * 3);
+      assertThat(points(browser, "chart-pareto", "bar")).isEqualTo(3);
+      assertThat(page.get("disagreed").getAsInt()).isEqualTo(3);
+      assertThat(page.get("disagreedThumbnails").getAsInt()).isEqualTo(3);
+      assertThat(page.get("cards").getAsInt()).isZero(); // misclassified images need labels
+      String text = page.get("text").getAsString();
+      assertThat(text).doesNotContain("nothing to plot").contains("No labelled image: accuracy")
+          .contains("1 of 4 common images changed their top-1 (25.0%)");
+      // the sections that need labels say so in one line each, below the ones that do not
+      assertThat(browser.evaluate("Array.from(document.querySelectorAll('#classes .empty, #confusion .empty, "
+          + "#misclassified .empty')).map(e => e.textContent.startsWith('Needs labels')).join()").getAsString())
+          .isEqualTo("true,true,true");
+      assertThat(browser.evaluate("Array.from(document.querySelectorAll('main > section')).map(s => s.id).join()")
+          .getAsString()).isEqualTo("table,speed,agreement,confidence,disagreements,drift,classes,confusion,"
+              + "misclassified,runs");
+      // the sections that need no labels, agreement to drift (the README's picture of them)
+      int top = browser.evaluate("Math.floor(document.getElementById('agreement').getBoundingClientRect().top "
+          + "+ window.scrollY - 8)").getAsInt();
+      int bottom = browser.evaluate("Math.ceil(document.getElementById('drift').getBoundingClientRect().bottom "
+          + "+ window.scrollY + 8)").getAsInt();
+      Files.write(SCREENSHOTS.resolve("unlabelled-report-labelfree.png"), browser.screenshot(WIDTH, top,
+          bottom - top));
+      // no accuracy columns; sorted by model, a click on the confidence mean sorts by it (highest first)
+      assertThat(browser.evaluate("document.querySelector('button[data-key=top1]') === null").getAsBoolean())
+          .isTrue();
+      assertThat(browser.evaluate(firstModel()).getAsString()).isEqualTo("s1/candidate");
+      browser.evaluate("document.querySelector('button[data-key=mean_confidence]').click()");
+      assertThat(browser.evaluate(firstModel()).getAsString()).isEqualTo("s1/candidate");
+      browser.evaluate("document.querySelector('button[data-key=mean_confidence]').click()");
+      assertThat(browser.evaluate(firstModel()).getAsString()).startsWith("s").endsWith("/current");
       assertThat(browser.errors()).isEmpty();
     }
   }
@@ -74,6 +129,17 @@ class ReportBrowserTest {
       assertThat(page.get("rows").getAsInt()).isPositive();
       assertThat(page.get("cards").getAsInt()).isPositive();
     }
+  }
+
+  /** Data points of the series of one type in a chart, as ECharts holds them after drawing. */
+  private static int points(HeadlessChromium browser, String chart, String type) {
+    return browser.evaluate("echarts.getInstanceByDom(document.getElementById('" + chart + "')).getOption().series"
+        + ".filter(s => s.type === '" + type + "').reduce((n, s) => n + s.data.length, 0)").getAsInt();
+  }
+
+  private static List<String> chartIds(JsonObject page) {
+    return page.getAsJsonArray("charts").asList().stream().map(c -> c.getAsJsonObject().get("id").getAsString())
+        .toList();
   }
 
   private static String firstModel() {
@@ -97,6 +163,10 @@ class ReportBrowserTest {
           cards: document.querySelectorAll('#gallery .card').length,
           thumbnails: Array.from(document.querySelectorAll('#gallery img'))
               .filter(i => i.complete && i.naturalWidth > 0).length,
+          disagreed: document.querySelectorAll('#disagreements-gallery .card').length,
+          disagreedThumbnails: Array.from(document.querySelectorAll('#disagreements-gallery img'))
+              .filter(i => i.complete && i.naturalWidth > 0).length,
+          text: document.body.innerText,
           runs: document.querySelectorAll('#run-details .run').length
         })""");
     JsonObject page = com.google.gson.JsonParser.parseString(v.getAsString()).getAsJsonObject();

@@ -179,7 +179,8 @@ public final class HeadlessChromium implements AutoCloseable {
     if (r.has("errorText")) {
       throw new IllegalStateException("Cannot open " + url + ": " + r.get("errorText"));
     }
-    waitFor(() -> events.subList(before, events.size()).stream()
+    // the list's own stream is a snapshot; a subList of it fails when an event arrives meanwhile
+    waitFor(() -> events.stream().skip(before)
         .anyMatch(e -> "Page.loadEventFired".equals(e.get("method").getAsString())), Duration.ofSeconds(60),
         "the load event of " + url);
   }
@@ -254,6 +255,14 @@ public final class HeadlessChromium implements AutoCloseable {
    * {@code maxHeight > 0}.
    */
   public byte[] screenshot(int width, int maxHeight) {
+    return screenshot(width, 0, maxHeight);
+  }
+
+  /**
+   * A PNG of the page {@code width} CSS pixels wide from {@code top} down: to the end of the page, or
+   * {@code maxHeight} pixels when {@code maxHeight > 0}.
+   */
+  public byte[] screenshot(int width, int top, int maxHeight) {
     JsonObject size = new JsonObject();
     size.addProperty("width", width);
     size.addProperty("height", 1000);
@@ -262,13 +271,17 @@ public final class HeadlessChromium implements AutoCloseable {
     call("Emulation.setDeviceMetricsOverride", size);
     sleep(300); // the page re-lays out (charts resize) on the new viewport
     JsonObject content = call("Page.getLayoutMetrics", new JsonObject()).getAsJsonObject("cssContentSize");
-    int height = (int) Math.ceil(content.get("height").getAsDouble());
+    int height = (int) Math.ceil(content.get("height").getAsDouble()) - top;
     if (maxHeight > 0) {
       height = Math.min(height, maxHeight);
     }
+    if (top < 0 || height <= 0) {
+      throw new IllegalArgumentException("Cannot take a screenshot from y = " + top + ": the page is "
+          + content.get("height") + " pixels high");
+    }
     JsonObject clip = new JsonObject();
     clip.addProperty("x", 0);
-    clip.addProperty("y", 0);
+    clip.addProperty("y", top);
     clip.addProperty("width", width);
     clip.addProperty("height", height);
     clip.addProperty("scale", 1);
