@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.LambdaBlock;
 
 /** Activations of the seed architectures, with PyTorch's definitions. */
 public enum Act {
@@ -17,12 +16,13 @@ public enum Act {
   HARDSIGMOID;
 
   Block block() {
+    Layer layer = new Layer.Activation(this);
     return switch (this) {
       case NONE -> null;
-      case RELU -> Activation.reluBlock();
-      case RELU6 -> new LambdaBlock(l -> new NDList(l.singletonOrThrow().clip(0, 6)), "relu6");
-      case HARDSWISH -> new LambdaBlock(l -> new NDList(hardswish(l.singletonOrThrow())), "hardswish");
-      case HARDSIGMOID -> new LambdaBlock(l -> new NDList(hardsigmoid(l.singletonOrThrow())), "hardsigmoid");
+      case RELU -> new NetBuilder.Op(layer, Activation::relu, "ReLU");
+      case RELU6 -> new NetBuilder.Op(layer, l -> new NDList(l.singletonOrThrow().clip(0, 6)), "relu6");
+      case HARDSWISH -> new NetBuilder.Op(layer, l -> new NDList(hardswish(l.singletonOrThrow())), "hardswish");
+      case HARDSIGMOID -> new NetBuilder.Op(layer, l -> new NDList(hardsigmoid(l.singletonOrThrow())), "hardsigmoid");
     };
   }
 

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Builds DJL blocks while recording which torchvision state-dict names each layer's weights have. One builder
@@ -72,27 +73,31 @@ final class NetBuilder {
   }
 
   static Block maxPool(int k, int stride, int padding, boolean ceil) {
-    return Pool.maxPool2dBlock(new Shape(k, k), new Shape(stride, stride), new Shape(padding, padding), ceil);
+    return new Op(new Layer.MaxPool(k, stride, padding, ceil), l -> new NDList(Pool.maxPool2d(l.singletonOrThrow(),
+        new Shape(k, k), new Shape(stride, stride), new Shape(padding, padding), ceil)), "max_pool");
   }
 
   static Block avgPool(int k, int stride, int padding) {
-    return Pool.avgPool2dBlock(new Shape(k, k), new Shape(stride, stride), new Shape(padding, padding), false, true);
+    return new Op(new Layer.AvgPool(k, stride, padding), l -> new NDList(Pool.avgPool2d(l.singletonOrThrow(),
+        new Shape(k, k), new Shape(stride, stride), new Shape(padding, padding), false, true)), "avg_pool");
   }
 
   /** Mean over H and W: {@code [N,C,H,W] -> [N,C]} (torchvision's adaptive average pool + flatten). */
   static Block globalAvgPool() {
-    return new LambdaBlock(l -> new NDList(NDArrays.spatialMean(l.singletonOrThrow(), false)), "global_avg_pool");
+    return new Op(new Layer.GlobalAvgPool(false),
+        l -> new NDList(NDArrays.spatialMean(l.singletonOrThrow(), false)), "global_avg_pool");
   }
 
   /** {@code x + f(x)}. */
   static Block residual(Block body) {
-    return new ParallelBlock(l -> new NDList(l.get(0).singletonOrThrow().add(l.get(1).singletonOrThrow())),
+    return new Join(Join.Kind.RESIDUAL,
+        l -> new NDList(l.get(0).singletonOrThrow().add(l.get(1).singletonOrThrow())),
         List.of(Blocks.identityBlock(), body));
   }
 
   /** Channel concatenation of the branches' outputs, in order. */
   static Block concat(Block... branches) {
-    return new ParallelBlock(l -> {
+    return new Join(Join.Kind.CONCAT, l -> {
       NDList all = new NDList();
       l.forEach(all::addAll);
       return new NDList(NDArrays.concatChannels(all));
@@ -101,23 +106,25 @@ final class NetBuilder {
 
   /** {@code x * gate(x)}, the gate broadcast over H and W (squeeze-and-excitation). */
   static Block scaleBy(Block gate) {
-    return new ParallelBlock(l -> new NDList(l.get(0).singletonOrThrow().mul(l.get(1).singletonOrThrow())),
+    return new Join(Join.Kind.SCALE, l -> new NDList(l.get(0).singletonOrThrow().mul(l.get(1).singletonOrThrow())),
         List.of(Blocks.identityBlock(), gate));
   }
 
   /** Mean over H and W keeping them: {@code [N,C,H,W] -> [N,C,1,1]}. */
   static Block squeezeSpatial() {
-    return new LambdaBlock(l -> new NDList(NDArrays.spatialMean(l.singletonOrThrow(), true)), "avg_pool_1x1");
+    return new Op(new Layer.GlobalAvgPool(true),
+        l -> new NDList(NDArrays.spatialMean(l.singletonOrThrow(), true)), "avg_pool_1x1");
   }
 
   /** ShuffleNet's channel shuffle: view as [N, g, C/g, H, W], swap the two channel axes, flatten back. */
   static Block channelShuffle(int groups) {
-    return new LambdaBlock(l -> new NDList(NDArrays.shuffle(l.singletonOrThrow(), groups)), "channel_shuffle");
+    return new Op(new Layer.ChannelShuffle(groups),
+        l -> new NDList(NDArrays.shuffle(l.singletonOrThrow(), groups)), "channel_shuffle");
   }
 
   /** The first or second half of the channels. */
   static Block half(boolean second) {
-    return new LambdaBlock(l -> {
+    return new Op(new Layer.ChannelHalf(second), l -> {
       NDArray x = l.singletonOrThrow();
       return new NDList(x.split(2, 1).get(second ? 1 : 0));
     }, second ? "second_half" : "first_half");
@@ -125,6 +132,43 @@ final class NetBuilder {
 
   static Block relu() {
     return Act.RELU.block();
+  }
+
+  /** A function block that says which {@link Layer} it computes. */
+  static final class Op extends LambdaBlock implements Layers.Described {
+    private final Layer layer;
+
+    Op(Layer layer, Function<NDList, NDList> f, String name) {
+      super(f, name);
+      this.layer = layer;
+    }
+
+    @Override
+    public Layer layer() {
+      return layer;
+    }
+  }
+
+  /** Branches on one input, joined: concatenated, or {@code x + f(x)} / {@code x * g(x)} (identity first). */
+  static final class Join extends ParallelBlock implements Layers.Described {
+    enum Kind { CONCAT, RESIDUAL, SCALE }
+
+    private final Kind kind;
+
+    Join(Kind kind, Function<List<NDList>, NDList> join, List<Block> branches) {
+      super(join, branches);
+      this.kind = kind;
+    }
+
+    @Override
+    public Layer layer() {
+      List<Block> branches = List.copyOf(getChildren().values());
+      return switch (kind) {
+        case CONCAT -> new Layer.Concat(branches.stream().map(Layers::read).toList());
+        case RESIDUAL -> new Layer.Residual(Layers.read(branches.get(1)));
+        case SCALE -> new Layer.Scale(Layers.read(branches.get(1)));
+      };
+    }
   }
 
 

@@ -13,6 +13,7 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Convolution (+ BatchNorm) (+ activation) and linear layers bound to torchvision parameter names. */
 final class Units {
@@ -64,6 +65,9 @@ final class Units {
     private final int out;
     private final int k;
     private final int groups;
+    private final int stride;
+    private final int padding;
+    private final Act act;
     private final Conv2d conv;
     private final BatchNorm bn;
     private final Block block;
@@ -79,6 +83,9 @@ final class Units {
       this.out = out;
       this.k = k;
       this.groups = groups;
+      this.stride = stride;
+      this.padding = padding;
+      this.act = act;
       this.conv = Conv2d.builder()
           .setKernelShape(new Shape(k, k))
           .optStride(new Shape(stride, stride))
@@ -90,7 +97,7 @@ final class Units {
       this.bn = bnKey != null && !this.folded
           ? BatchNorm.builder().optEpsilon(eps).optMomentum(0.9f).build()
           : null;
-      SequentialBlock seq = new SequentialBlock().add(conv);
+      SequentialBlock seq = new UnitBlock(this::layer).add(conv);
       if (bn != null) {
         seq.add(bn);
       }
@@ -103,6 +110,10 @@ final class Units {
 
     Block block() {
       return block;
+    }
+
+    Layer layer() {
+      return new Layer.Conv(convKey, bnKey, out, k, stride, padding, groups, convBias, eps, act);
     }
 
     private int inChannels() {
@@ -173,7 +184,7 @@ final class Units {
       this.key = key;
       this.out = out;
       this.linear = Linear.builder().setUnits(out).build();
-      this.block = new SequentialBlock().add(Blocks.batchFlattenBlock()).add(linear);
+      this.block = new UnitBlock(() -> new Layer.Linear(key, out)).add(Blocks.batchFlattenBlock()).add(linear);
     }
 
     Block block() {
@@ -191,6 +202,20 @@ final class Units {
     public void export(Map<String, Tensor> outMap) {
       outMap.put(key + ".weight", get(linear.getParameters().get("weight")));
       outMap.put(key + ".bias", get(linear.getParameters().get("bias")));
+    }
+  }
+
+  /** A unit's blocks, which describe themselves as the unit's layer. */
+  static final class UnitBlock extends SequentialBlock implements Layers.Described {
+    private final Supplier<Layer> layer;
+
+    UnitBlock(Supplier<Layer> layer) {
+      this.layer = layer;
+    }
+
+    @Override
+    public Layer layer() {
+      return layer.get();
     }
   }
 }
