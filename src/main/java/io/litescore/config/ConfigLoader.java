@@ -215,8 +215,9 @@ public final class ConfigLoader {
             + "larger than the input are decoded at 1/2, 1/4 or 1/8 scale)");
       }
       int batch = intAtLeast(m, "batch-size", 1, k + ".batch-size");
+      String engine = ModelSpec.checkEngine(string(m, "engine", k + ".engine"), entry, keys);
       out.add(new ModelSpec(name, entry, labels, numClasses, stem, sha, new Preprocessing(resize, crop, mean, std),
-          Set.copyOf(explicit), batch, mode.equals("fast"), keys));
+          Set.copyOf(explicit), batch, mode.equals("fast"), engine, keys));
     }
     return List.copyOf(out);
   }

@@ -19,15 +19,43 @@ import java.util.Set;
  *     architecture or the artifact's card when there is one, else from the defaults
  * @param batchSize images per inference call
  * @param fastDecode {@code preprocessing.mode = fast}: large JPEGs are decoded at a reduced scale (DCT domain)
+ * @param engine {@code auto}, {@code pytorch} or {@code onnxruntime}: what runs the network ({@link #ENGINES})
  * @param keys how the fields are named in error messages
  */
 public record ModelSpec(String name, ModelEntry entry, String labels, int numClasses, String stem, String sha256,
-    Preprocessing preprocessing, Set<String> explicitPreprocessing, int batchSize, boolean fastDecode, KeyNames keys)
-    implements Serializable {
+    Preprocessing preprocessing, Set<String> explicitPreprocessing, int batchSize, boolean fastDecode, String engine,
+    KeyNames keys) implements Serializable {
+
+  /**
+   * The engines a model may run on. {@code auto}: TorchScript on libtorch, ONNX on ONNX Runtime, zoo models on
+   * ONNX Runtime as one graph (BatchNorm folded) on CPU and on libtorch on a GPU.
+   */
+  public static final java.util.List<String> ENGINES = java.util.List.of("auto", "pytorch", "onnxruntime");
 
   /** A copy with another batch size (benchmarks). */
   public ModelSpec withBatchSize(int size) {
     return new ModelSpec(name, entry, labels, numClasses, stem, sha256, preprocessing, explicitPreprocessing, size,
-        fastDecode, keys);
+        fastDecode, engine, keys);
+  }
+
+  /** A copy on another engine (benchmarks). */
+  public ModelSpec withEngine(String other) {
+    return new ModelSpec(name, entry, labels, numClasses, stem, sha256, preprocessing, explicitPreprocessing,
+        batchSize, fastDecode, other, keys);
+  }
+
+  /** The engine, checked against the entry's form: a ConfigError naming the key when they do not fit. */
+  public static String checkEngine(String engine, ModelEntry entry, KeyNames keys) {
+    String e = engine.toLowerCase(java.util.Locale.ROOT);
+    if (!ENGINES.contains(e)) {
+      throw keys.error("engine", engine, "one of " + ENGINES);
+    }
+    if (entry instanceof ModelEntry.TorchScript && e.equals("onnxruntime")) {
+      throw keys.error("engine", engine, "auto or pytorch for a TorchScript file (export it to ONNX for ONNX Runtime)");
+    }
+    if (entry instanceof ModelEntry.Onnx && e.equals("pytorch")) {
+      throw keys.error("engine", engine, "auto or onnxruntime for an ONNX file");
+    }
+    return e;
   }
 }

@@ -99,6 +99,7 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
   private final DoubleArrayParam mean;
   private final DoubleArrayParam std;
   private final Param<String> mode;
+  private final Param<String> engine;
   private final Param<String> device;
   private final IntParam threads;
   private final IntParam prefetch;
@@ -132,6 +133,8 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
     mean = new DoubleArrayParam(this, "mean", "Normalize mean, R G B");
     std = new DoubleArrayParam(this, "std", "Normalize std, R G B");
     mode = new Param<>(this, "mode", "exact (torchvision's pixels) or fast (large JPEGs decoded at 1/2, 1/4, 1/8)");
+    engine = new Param<>(this, "engine", "auto, pytorch or onnxruntime (auto: TorchScript on libtorch, ONNX and zoo "
+        + "models on ONNX Runtime, zoo models on libtorch on a GPU)");
     device = new Param<>(this, "device", "auto, cpu or gpu (the GPU Spark assigned the task)");
     threads = new IntParam(this, "threads", "intra-op threads per task; 0 = spark.task.cpus");
     prefetch = new IntParam(this, "prefetch", "batches decoded ahead on a helper thread; -1 = auto");
@@ -151,6 +154,7 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
     setDefault(mean, toDoubles(Preprocessing.IMAGENET_MEAN));
     setDefault(std, toDoubles(Preprocessing.IMAGENET_STD));
     setDefault(mode, "exact");
+    setDefault(engine, "auto");
     setDefault(device, "auto");
     setDefault(threads, 0);
     setDefault(prefetch, -1);
@@ -164,7 +168,8 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
    */
   public static ImageClassifier forSpec(ModelSpec spec) {
     ImageClassifier c = new ImageClassifier().setModelName(spec.name()).setBatchSize(spec.batchSize())
-        .setStem(spec.stem()).setNumClasses(spec.numClasses()).setMode(spec.fastDecode() ? "fast" : "exact");
+        .setStem(spec.stem()).setNumClasses(spec.numClasses()).setMode(spec.fastDecode() ? "fast" : "exact")
+        .setEngine(spec.engine());
     ModelEntry e = spec.entry();
     if (e instanceof ModelEntry.Zoo z) {
       c.setArch(z.arch()).setWeights(z.weights());
@@ -280,6 +285,10 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
     return mode;
   }
 
+  public Param<String> engine() {
+    return engine;
+  }
+
   public Param<String> device() {
     return device;
   }
@@ -386,6 +395,10 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
 
   public ImageClassifier setMode(String v) {
     return with(mode, v);
+  }
+
+  public ImageClassifier setEngine(String v) {
+    return with(engine, v);
   }
 
   public ImageClassifier setDevice(String v) {
@@ -640,7 +653,8 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
       explicit.add("std");
     }
     return new ModelSpec(name, entry, labels, integer(numClasses), s, sha == null ? null : sha.toLowerCase(Locale.ROOT),
-        new Preprocessing(r, c, m, sd), Set.copyOf(explicit), integer(batchSize), md.equals("fast"), k);
+        new Preprocessing(r, c, m, sd), Set.copyOf(explicit), integer(batchSize), md.equals("fast"),
+        ModelSpec.checkEngine(getOrDefault(engine), entry, k), k);
   }
 
   private static int atLeast(KeyNames k, String field, int v, int min) {

@@ -82,6 +82,6 @@ public record ResolvedModel(ModelSpec spec, ModelSource source, Preprocessing pr
       throw spec.keys().error("labels", spec.labels(), "as many class names as model " + spec.name()
           + " has outputs (" + out[0].length + "), found " + m.labels().size());
     }
-    return ParameterCount.of(model);
+    return m.params() != null ? m.params() : ParameterCount.of(model);
   }
 }

@@ -7,6 +7,7 @@ import io.litescore.image.Preprocessing;
 import io.litescore.io.HadoopFiles;
 import io.litescore.runtime.ModelSource;
 import io.litescore.zoo.ModelCard;
+import io.litescore.zoo.Safetensors;
 import io.litescore.zoo.Variant;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -41,13 +42,14 @@ public final class ModelLoader {
       pre = merge(spec, new Preprocessing(p.resize(), p.crop(), p.mean(), p.std()));
       checkArch(keys, "artifact", card.arch());
       source = new ModelSource.Zoo(spec.name(), card.arch(), card.numClasses(), card.stem().toUpperCase(Locale.ROOT),
-          pre.crop());
+          pre.crop(), !spec.engine().equals("pytorch"));
     } else if (entry instanceof ModelEntry.Zoo z) {
       Variant v = checkArch(keys, "arch", z.arch());
       labels = readLabels(spec, conf);
       pre = merge(spec, v.preprocessing());
       int classes = spec.numClasses() > 0 ? spec.numClasses() : labels.size();
-      source = new ModelSource.Zoo(spec.name(), z.arch(), classes, spec.stem().toUpperCase(Locale.ROOT), pre.crop());
+      source = new ModelSource.Zoo(spec.name(), z.arch(), classes, spec.stem().toUpperCase(Locale.ROOT), pre.crop(),
+          !spec.engine().equals("pytorch"));
     } else if (entry instanceof ModelEntry.Onnx) {
       labels = readLabels(spec, conf);
       pre = spec.preprocessing();
@@ -70,7 +72,26 @@ public final class ModelLoader {
             + "' is on lines " + (previous + 1) + " and " + (i + 1));
       }
     }
-    return new LoadedModel(spec, source, pre, sha, bytes, List.copyOf(labels), Map.copyOf(index));
+    Long params = source instanceof ModelSource.Zoo ? weightParams(keys, bytesKey, bytesUri, bytes) : null;
+    return new LoadedModel(spec, source, pre, sha, bytes, List.copyOf(labels), Map.copyOf(index), params);
+  }
+
+  /**
+   * Parameters of a zoo model as torchvision counts them ({@code sum(p.numel() for p in model.parameters())}): every
+   * weight tensor but BatchNorm's running statistics, which are buffers.
+   */
+  private static long weightParams(KeyNames keys, String field, String uri, byte[] bytes) {
+    try {
+      long n = 0;
+      for (var e : Safetensors.read(bytes).tensors().entrySet()) {
+        if (!e.getKey().endsWith(".running_mean") && !e.getKey().endsWith(".running_var")) {
+          n += e.getValue().data().length;
+        }
+      }
+      return n;
+    } catch (IOException | RuntimeException e) {
+      throw keys.error(field, uri, "a .safetensors file (" + e.getMessage() + ")");
+    }
   }
 
   /** Entry's own preprocessing keys win; the others come from the model's own defaults. */

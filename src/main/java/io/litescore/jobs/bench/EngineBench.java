@@ -1,4 +1,4 @@
-package io.litescore.zoo.onnx;
+package io.litescore.jobs.bench;
 
 import ai.djl.Model;
 import ai.djl.pytorch.jni.JniUtils;
@@ -10,6 +10,7 @@ import io.litescore.runtime.TorchRuntime;
 import io.litescore.zoo.Safetensors;
 import io.litescore.zoo.Stem;
 import io.litescore.zoo.Variant;
+import io.litescore.zoo.onnx.OnnxExport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -30,11 +31,11 @@ import java.util.Random;
  * thread count, the engines take turns for {@code rounds} rounds of {@code seconds} each, after a warm-up; the
  * table shows the median round in images per second. Timings, not a test.
  *
- * <pre>java -cp ... io.litescore.zoo.onnx.OnnxBench [--models DIR] [--nets a,b] [--batches 1,8] [--threads 1,2]
+ * <pre>java -cp ... io.litescore.zoo.onnx.EngineBench [--models DIR] [--nets a,b] [--batches 1,8] [--threads 1,2]
  *     [--seconds 2] [--rounds 3]</pre>
  */
-public final class OnnxBench {
-  private OnnxBench() {}
+public final class EngineBench {
+  private EngineBench() {}
 
   private record Engine(String label, Map<Integer, Model> byThreads) {}
 
@@ -52,7 +53,7 @@ public final class OnnxBench {
 
     TorchRuntime.start(1);
     TorchRuntime.onnxRuntime(false);
-    System.out.printf(Locale.ROOT, "OnnxBench: %d cores, Java %s, load average %.2f; %d rounds x %.1f s per engine "
+    System.out.printf(Locale.ROOT, "EngineBench: %d cores, Java %s, load average %.2f; %d rounds x %.1f s per engine "
         + "and cell, median round shown (img/s)%n%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         rounds, seconds);
@@ -83,7 +84,7 @@ public final class OnnxBench {
     Variant v = Variant.named(name);
     byte[] weights = Files.readAllBytes(dir.resolve(name + ".safetensors"));
     List<Engine> engines = new ArrayList<>();
-    Model zoo = new ModelSource.Zoo(name, name, 1000, Stem.STANDARD.name(), v.inputSize())
+    Model zoo = new ModelSource.Zoo(name, name, 1000, Stem.STANDARD.name(), v.inputSize(), false)
         .materialise(weights, DeviceChoice.CPU, 1);
     engines.add(new Engine("zoo", sameForAll(zoo, threads)));
     long t0 = System.nanoTime();
@@ -94,10 +95,6 @@ public final class OnnxBench {
     loads.add(String.format(Locale.ROOT, "%s: safetensors read + export %.0f ms, %.1f MB of ONNX; %d ORT session(s) "
         + "%.0f ms", name, (t1 - t0) / 1e6, onnx.length / 1e6, threads.length, (t2 - t1) / 1e6));
     engines.add(new Engine("export", exported));
-    if (v.family().equals("MobileNetV3")) {
-      engines.add(new Engine("export-composed", ort(name, OnnxExport.export(v, 1000, Stem.STANDARD, v.inputSize(),
-          Safetensors.read(weights).tensors(), OnnxExport.HardSwishForm.COMPOSED), threads)));
-    }
     Path torchOnnx = dir.resolve(name + ".onnx");
     if (Files.exists(torchOnnx)) {
       engines.add(new Engine("torch.onnx", ort(name, Files.readAllBytes(torchOnnx), threads)));
@@ -187,7 +184,7 @@ public final class OnnxBench {
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 == args.length) {
-        throw new IllegalArgumentException("usage: OnnxBench [--models DIR] [--nets a,b] [--batches 1,8] "
+        throw new IllegalArgumentException("usage: EngineBench [--models DIR] [--nets a,b] [--batches 1,8] "
             + "[--threads 1,2] [--seconds 2] [--rounds 3]; got " + args[i]);
       }
       out.put(args[i].substring(2), args[++i]);
