@@ -107,8 +107,12 @@ def python_hashes(paths, blobs, resize, crop):
     return out
 
 
-def java_side(list_file, args, hashes=None):
-    cp = args.java_cp or (os.path.join(ROOT, "target", "classes") + os.pathsep + os.path.join(ROOT, "target", "lib", "*"))
+def default_cp():
+    return os.path.join(ROOT, "target", "classes") + os.pathsep + os.path.join(ROOT, "target", "lib", "*")
+
+
+def java_side(list_file, args, hashes=None, cp=None):
+    cp = cp or args.java_cp or default_cp()
     cmd = ["java", "-Xmx2g", "-cp", cp, "io.litescore.image.StageTiming", list_file, "--resize", str(args.resize),
            "--crop", str(args.crop), "--rounds", str(args.rounds), "--warmup", str(args.warmup)]
     if hashes:
@@ -121,12 +125,28 @@ def java_side(list_file, args, hashes=None):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-def row(name, j, p):
-    def cell(d):
-        return "%8.2f %8.2f" % (d["ms_per_img"], d["cpu_ms_per_img"]) if d else "%8s %8s" % ("-", "-")
-    ratio = ("%6.2f" % (j["ms_per_img"] / p["ms_per_img"])) if j and p else "     -"
-    n = (j or p or {}).get("images", 0)
-    print("%-18s %6d  %s  %s  %s" % (name, n, cell(j), cell(p), ratio))
+def table(js, p):
+    """One line per stage: each Java side's ms/img, CPU ms/img and ratio to PIL/torchvision, then theirs."""
+    labels = list(js)
+    head = "%-16s %6s" % ("stage", "images")
+    for label in labels:
+        head += "  %10s %7s %6s" % (label[:10], "cpu", "ratio")
+    print(head + "  %10s %7s" % ("pil/tv", "cpu"))
+    for k in ("decode", "decode_jpeg", "decode_png", "decode_webp", "decode_other", "preprocess"):
+        if k not in p and not any(k in j for j in js.values()):
+            continue
+        ref = p.get(k)
+        n = (ref or next(j[k] for j in js.values() if k in j))["images"]
+        line = "%-16s %6d" % (k, n)
+        for label in labels:
+            d = js[label].get(k)
+            if d:
+                ratio = ("%6.2f" % (d["ms_per_img"] / ref["ms_per_img"])) if ref else "     -"
+                line += "  %10.2f %7.2f %s" % (d["ms_per_img"], d["cpu_ms_per_img"], ratio)
+            else:
+                line += "  %10s %7s %6s" % ("-", "-", "-")
+        line += ("  %10.2f %7.2f" % (ref["ms_per_img"], ref["cpu_ms_per_img"])) if ref else "  %10s %7s" % ("-", "-")
+        print(line)
 
 
 def main():
@@ -134,6 +154,8 @@ def main():
     ap.add_argument("--images", required=True)
     ap.add_argument("--java", action="store_true", help="run litescore's StageTiming too, alternating")
     ap.add_argument("--java-cp", default=None, help="class path (default target/classes:target/lib/*)")
+    ap.add_argument("--also-java", action="append", default=[], metavar="LABEL=CLASSPATH",
+                    help="another Java build to time in the same run (e.g. before=/tmp/old/target/classes:...)")
     ap.add_argument("--check", action="store_true", help="compare decoded pixels and tensors, file by file")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=3)
@@ -150,16 +172,18 @@ def main():
         list_file = f.name
     results = []
     try:
+        others = [tuple(a.split("=", 1)) for a in args.also_java]
         for rep in range(args.repeat):
-            j = java_side(list_file, args) if args.java else None
+            js = {}
+            if args.java:
+                js["java"] = java_side(list_file, args)
+            for label, cp in others:
+                js[label] = java_side(list_file, args, cp=cp)
             p = python_side(paths, blobs, args.resize, args.crop, args.warmup, args.rounds)
-            results.append({"repeat": rep, "java": j, "python": p})
-            print("\nrepeat %d: %d files, %d rounds (+%d warm-up), one thread; ms/img wall and CPU"
+            results.append({"repeat": rep, "java": js, "python": p})
+            print("\nrepeat %d: %d files, %d rounds (+%d warm-up), one thread; ms/img wall and CPU; ratio = Java / PIL"
                   % (rep, len(paths), args.rounds, args.warmup))
-            print("%-18s %6s  %8s %8s  %8s %8s  %6s" % ("stage", "images", "java", "cpu", "pil/tv", "cpu", "ratio"))
-            for k in ("decode", "decode_jpeg", "decode_png", "decode_webp", "decode_other", "preprocess"):
-                if (j and k in j) or k in p:
-                    row(k, j.get(k) if j else None, p.get(k))
+            table(js, p)
         if args.check:
             with tempfile.NamedTemporaryFile(suffix=".tsv", delete=False) as h:
                 java_side(list_file, args, hashes=h.name)

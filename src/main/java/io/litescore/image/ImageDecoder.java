@@ -235,6 +235,38 @@ public final class ImageDecoder {
     return s.toString();
   }
 
+  /**
+   * A CMYK raster (TwelveMonkeys' reading of a CMYK or YCCK JPEG, Adobe inversion undone) the way PIL's
+   * {@code convert("RGB")} turns mode CMYK into RGB (Pillow's {@code cmyk2rgb}): with {@code nk = 255 - K},
+   * {@code R = nk - C * nk / 255} in Pillow's rounded integer form, likewise G from M and B from Y; no ICC profile, no
+   * colour management.
+   */
+  private static RgbImage cmykToRgb(Raster raster) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+    byte[] rgb = new byte[w * h * 3];
+    int[] row = new int[w * 4];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+      for (int x = 0; x < w; x++) {
+        int p = x * 4;
+        int nk = 255 - (row[p + 3] >>> shift);
+        int o = (y * w + x) * 3;
+        rgb[o] = (byte) (nk - mulDiv255(row[p] >>> shift, nk));
+        rgb[o + 1] = (byte) (nk - mulDiv255(row[p + 1] >>> shift, nk));
+        rgb[o + 2] = (byte) (nk - mulDiv255(row[p + 2] >>> shift, nk));
+      }
+    }
+    return new RgbImage(w, h, rgb);
+  }
+
+  /** Pillow's {@code MULDIV255(a, b)}: a * b / 255, rounded, in integers. */
+  private static int mulDiv255(int a, int b) {
+    int t = a * b + 128;
+    return ((t >> 8) + t) >> 8;
+  }
+
   static RgbImage toRgb(RenderedImage image) throws ImageDecodeException {
     Raster raster = image.getData();
     int w = raster.getWidth();
@@ -256,6 +288,9 @@ public final class ImageDecoder {
     int bands = raster.getNumBands();
     if (bands < 1 || bands > 4) {
       throw new ImageDecodeException("unsupported image with " + bands + " channels");
+    }
+    if (bands == 4 && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+      return cmykToRgb(raster);
     }
     // bands 1-2: gray (+alpha) -> R=G=B; bands 3-4: RGB (+alpha) -> RGB.
     int[] src = bands >= 3 ? new int[] {0, 1, 2} : new int[] {0, 0, 0};
