@@ -111,10 +111,10 @@ def default_cp():
     return os.path.join(ROOT, "target", "classes") + os.pathsep + os.path.join(ROOT, "target", "lib", "*")
 
 
-def java_side(list_file, args, hashes=None, cp=None):
+def java_side(list_file, args, hashes=None, cp=None, extra=()):
     cp = cp or args.java_cp or default_cp()
     cmd = ["java", "-Xmx2g", "-cp", cp, "io.litescore.image.StageTiming", list_file, "--resize", str(args.resize),
-           "--crop", str(args.crop), "--rounds", str(args.rounds), "--warmup", str(args.warmup)]
+           "--crop", str(args.crop), "--rounds", str(args.rounds), "--warmup", str(args.warmup)] + list(extra)
     if hashes:
         cmd += ["--hashes", hashes, "--rounds", "0"]
     r = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -156,6 +156,8 @@ def main():
     ap.add_argument("--java-cp", default=None, help="class path (default target/classes:target/lib/*)")
     ap.add_argument("--also-java", action="append", default=[], metavar="LABEL=CLASSPATH",
                     help="another Java build to time in the same run (e.g. before=/tmp/old/target/classes:...)")
+    ap.add_argument("--imageio", action="store_true",
+                    help="also time the Java side with ImageIO alone (its pure-Java fallback), as column 'imageio'")
     ap.add_argument("--check", action="store_true", help="compare decoded pixels and tensors, file by file")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--rounds", type=int, default=3)
@@ -179,6 +181,8 @@ def main():
                 js["java"] = java_side(list_file, args)
             for label, cp in others:
                 js[label] = java_side(list_file, args, cp=cp)
+            if args.imageio:
+                js["imageio"] = java_side(list_file, args, extra=["--imageio"])
             p = python_side(paths, blobs, args.resize, args.crop, args.warmup, args.rounds)
             results.append({"repeat": rep, "java": js, "python": p})
             print("\nrepeat %d: %d files, %d rounds (+%d warm-up), one thread; ms/img wall and CPU; ratio = Java / PIL"
