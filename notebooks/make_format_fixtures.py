@@ -70,6 +70,9 @@ def main():
     save("png-palette-trns.png", pt, "PNG", transparency=3)
     files["png-gray16.png"] = png16(ramp, 0)
     files["png-rgb16.png"] = png16(np.stack([ramp, ramp[::-1], ramp[:, ::-1]], -1), 2)
+    save("png-apng.png", rgb, "PNG", save_all=True, append_images=[rgb.rotate(180)], duration=100, loop=0)
+    save("png-apng-default-image.png", rgb, "PNG", save_all=True, append_images=[rgb.rotate(180), rgb.rotate(90)],
+         duration=100, default_image=True)
     save("gif.gif", rgb.convert("P", palette=Image.ADAPTIVE, colors=64), "GIF")
     frames = [rgb.convert("P", palette=Image.ADAPTIVE), rgb.rotate(90).convert("P", palette=Image.ADAPTIVE)]
     save("gif-animated.gif", frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
