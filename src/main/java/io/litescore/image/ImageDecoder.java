@@ -30,8 +30,11 @@ import javax.imageio.stream.ImageInputStream;
  * is checked against {@code dataset.max-pixels} before any pixel is decoded. Everything else, and whatever OpenCV
  * refuses, goes through ImageIO: the JDK's own reader first (libjpeg: the same integer IDCT and upsampling as
  * libjpeg-turbo's defaults, so pixels equal PIL's), then other readers (TwelveMonkeys: CMYK/YCCK JPEG, WebP, and
- * more); ImageIO gives the precise error messages (truncated data, unknown format). 16-bit colour samples keep their
- * high byte; 16-bit grayscale is clipped to 255, as PIL's mode {@code I} converts.
+ * more); ImageIO gives the precise error messages (truncated data, unknown format). CMYK and YCCK JPEGs become RGB by
+ * Pillow's own integer formula (no ICC profile). 16-bit colour samples keep their high byte; 16-bit grayscale is
+ * clipped to 255, as PIL's mode {@code I} converts. A WebP file that libwebp refuses is an error (OpenCV prints one
+ * line about it on stderr; its logging cannot be silenced through bytedeco's API); its chunk structure is checked
+ * first, so a truncated or cut-up file never reaches libwebp.
  */
 public final class ImageDecoder {
   /** Pillow's default decompression-bomb limit (its error threshold is twice its warning of 89.5 MP). */
