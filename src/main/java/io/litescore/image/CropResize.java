@@ -28,6 +28,12 @@ final class CropResize {
 
   private CropResize() {}
 
+  /**
+   * Work arrays kept per thread up to this many ints each (8 MB): enough for photos of ~12 MP at the usual crops; a
+   * larger image gets arrays of its own, so an executor's threads do not each hold on to the largest they met.
+   */
+  static final int KEEP_INTS = 1 << 21;
+
   private static final class Scratch {
     int[][] band = new int[0][];
     int[][][] rows = new int[3][0][];
@@ -38,20 +44,34 @@ final class CropResize {
 
     /** One array per source column: its band rows, R then G then B ({@code [c * BAND + r]}). */
     int[][] band(int span) {
-      if (band.length < span) {
-        band = new int[span][3 * BAND];
+      if (band.length >= span) {
+        return band;
       }
-      return band;
+      int[][] b = new int[span][3 * BAND];
+      if ((long) span * 3 * BAND <= KEEP_INTS) {
+        band = b;
+      }
+      return b;
     }
 
     /** The horizontal pass' result, one array per channel and row, crop wide. */
     int[][][] rows(int crop, int n) {
-      if (rows[0].length < n || rowLength < crop) {
-        rowLength = Math.max(rowLength, crop);
-        rows = new int[3][Math.max(n, rows[0].length)][rowLength];
-        accRow = new int[rowLength];
+      if (rows[0].length >= n && rowLength >= crop) {
+        return rows;
       }
-      return rows;
+      int[][][] r = new int[3][Math.max(n, rows[0].length)][Math.max(crop, rowLength)];
+      if (3L * r[0].length * r[0][0].length <= KEEP_INTS) {
+        rows = r;
+        rowLength = r[0][0].length;
+      }
+      return r;
+    }
+
+    int[] accRow(int crop) {
+      if (accRow.length < crop) {
+        accRow = new int[crop];
+      }
+      return accRow;
     }
 
     float[] tensor(int n) {
@@ -229,7 +249,7 @@ final class CropResize {
     int[] weights = vt.weights();
     int plane = crop * crop;
     float[] tensor = tables == null ? null : s.tensor(3 * plane);
-    int[] acc = s.accRow;
+    int[] acc = s.accRow(crop);
     for (int c = 0; c < 3; c++) {
       float[] table = tables == null ? null : tables[c];
       int[][] rc = rows[c];

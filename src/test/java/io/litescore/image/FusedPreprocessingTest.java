@@ -127,6 +127,18 @@ class FusedPreprocessingTest {
   }
 
   @Test
+  void imagesTooLargeForTheKeptWorkArraysGetTheirOwn() {
+    // 4000x4000 at 256/224 reads ~3,500 source rows: 3 x 3,500 x 224 ints is over CropResize.KEEP_INTS
+    RgbImage big = random(4000, 4000, 9);
+    Preprocessing p = Preprocessing.imagenet(256, 224);
+    assertThat(3L * 3500 * 224).isGreaterThan(CropResize.KEEP_INTS);
+    assertSameAsReference(p, big, "4000x4000");
+    RgbImage small = random(500, 375, 10);
+    assertSameAsReference(p, small, "500x375 after it");
+    assertSameAsReference(p, big, "4000x4000 again");
+  }
+
+  @Test
   void fastModeReducedJpegsToo() throws Exception {
     ImageDecoder d = new ImageDecoder();
     for (int[] s : new int[][] {{1000, 600}, {600, 1300}, {2100, 2100}}) {
