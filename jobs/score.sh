@@ -31,5 +31,8 @@ DRIVER_CP=()
 if [[ -f "$SHIM" ]]; then
   DRIVER_CP=(--driver-class-path "$SHIM")
 fi
+# OpenCV's own log stays quiet (damaged images become error rows with their reason)
+export OPENCV_LOG_LEVEL="${OPENCV_LOG_LEVEL:-SILENT}"
 exec "$SUBMIT" --properties-file "$PROPERTIES" --load-spark-defaults "${DRIVER_CP[@]}" \
+  --conf spark.executorEnv.OPENCV_LOG_LEVEL="$OPENCV_LOG_LEVEL" \
   --class io.litescore.cli.Litescore "$JAR" score "$@"

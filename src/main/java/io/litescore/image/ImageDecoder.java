@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -21,15 +23,24 @@ import javax.imageio.stream.ImageInputStream;
  * are ignored. Pixels are read from the raw raster, never through {@code BufferedImage.getRGB()} (which
  * colour-manages grayscale).
  *
- * <p>Complete RGB/grayscale JPEGs and PNGs go through OpenCV's {@code imdecode} ({@link OpenCvDecoder}:
- * libjpeg-turbo and libpng, the libraries PIL uses, 2-5x faster than ImageIO). Everything else, and whatever OpenCV
+ * <p>Complete RGB/grayscale JPEGs, PNGs and WebPs (lossy, lossless, the first frame of an animation) go through
+ * OpenCV's {@code imdecode} ({@link OpenCvDecoder}: libjpeg-turbo with SIMD, libpng and libwebp, the libraries PIL
+ * uses; the pixels are PIL's, bit for bit). A PNG reaches libpng with its ancillary chunks left out and only when its
+ * chunk structure and CRCs are sound ({@link PngChunks}), so libpng prints nothing to stderr. The size in the header
+ * is checked against {@code dataset.max-pixels} before any pixel is decoded. Everything else, and whatever OpenCV
  * refuses, goes through ImageIO: the JDK's own reader first (libjpeg: the same integer IDCT and upsampling as
- * libjpeg-turbo's defaults, so pixels equal PIL's), then other readers (TwelveMonkeys: CMYK/YCCK JPEG and more);
- * ImageIO gives the precise error messages (truncated data, unknown format). 16-bit samples keep their high byte.
+ * libjpeg-turbo's defaults, so pixels equal PIL's), then other readers (TwelveMonkeys: CMYK/YCCK JPEG, WebP, and
+ * more); ImageIO gives the precise error messages (truncated data, unknown format). CMYK and YCCK JPEGs become RGB by
+ * Pillow's own integer formula (no ICC profile). 16-bit colour samples keep their high byte; 16-bit grayscale is
+ * clipped to 255, as PIL's mode {@code I} converts. A WebP file that libwebp refuses is an error (OpenCV prints one
+ * line about it on stderr; its logging cannot be silenced through bytedeco's API); its chunk structure is checked
+ * first, so a truncated or cut-up file never reaches libwebp.
  */
 public final class ImageDecoder {
   /** Pillow's default decompression-bomb limit (its error threshold is twice its warning of 89.5 MP). */
   public static final long DEFAULT_MAX_PIXELS = 178_956_970L;
+
+  private static final Logger LOG = Logger.getLogger(ImageDecoder.class.getName());
 
   static {
     ImageIO.setUseCache(false);
@@ -65,13 +76,8 @@ public final class ImageDecoder {
     if (bytes.length == 0) {
       throw new ImageDecodeException("empty file (0 bytes)");
     }
-    if (useOpenCv) {
-      RgbImage img = openCv(bytes, minShortSide);
-      if (img != null) {
-        return img;
-      }
-    }
-    return imageIo(bytes);
+    RgbImage img = native_(bytes, minShortSide);
+    return img != null ? img : imageIo(bytes);
   }
 
   private void checkPixels(long w, long h) throws ImageDecodeException {
@@ -87,24 +93,59 @@ public final class ImageDecoder {
   }
 
   /**
-   * Complete RGB/grayscale JPEGs and PNGs through OpenCV (same pixels, faster; JPEGs reduced for
-   * {@code minShortSide > 0}); null for anything else, or when OpenCV refuses the file, which then goes through
-   * ImageIO and its precise error messages.
+   * Complete RGB/grayscale JPEGs, sound PNGs and WebPs through OpenCV (same pixels as PIL, faster; JPEGs reduced for
+   * {@code minShortSide > 0}), after checking the size in the header against the limit; null for anything else, or
+   * when OpenCV refuses the file, which then goes through ImageIO and its precise error messages.
    */
-  private RgbImage openCv(byte[] bytes, int minShortSide) throws ImageDecodeException {
+  private RgbImage native_(byte[] bytes, int minShortSide) throws ImageDecodeException {
     JpegHeader jpeg = JpegHeader.read(bytes);
-    int[] png = jpeg == null ? pngSize(bytes) : null;
-    boolean eligible = jpeg != null ? jpeg.complete() && (jpeg.components() == 3 || jpeg.components() == 1)
-        : png != null;
-    if (!eligible || !OpenCvDecoder.available()) {
-      return null;
-    }
     if (jpeg != null) {
       checkPixels(jpeg.width(), jpeg.height());
-    } else {
-      checkPixels(png[0], png[1]);
+      if (!jpeg.complete() || (jpeg.components() != 3 && jpeg.components() != 1) || !useOpenCv()) {
+        return null;
+      }
+      return OpenCvDecoder.decode(bytes, minShortSide > 0 ? jpeg.reduction(minShortSide) : 1);
     }
-    return OpenCvDecoder.decode(bytes, jpeg != null && minShortSide > 0 ? jpeg.reduction(minShortSide) : 1);
+    int[] png = pngSize(bytes);
+    if (png != null) {
+      checkPixels(png[0], png[1]);
+      if (!useOpenCv()) {
+        return null;
+      }
+      PngChunks chunks = PngChunks.of(bytes);
+      if (chunks == null) {
+        LOG.fine("PNG with a damaged chunk structure or CRC: decoding with ImageIO, not libpng");
+        return null;
+      }
+      if (!chunks.dropped().isEmpty() && LOG.isLoggable(Level.FINE)) {
+        LOG.fine("PNG: ancillary chunks " + chunks.dropped() + " left out before libpng (PIL ignores them too)");
+      }
+      return chunks.gray16() ? OpenCvDecoder.decodeGray16Clipped(bytes, chunks.spans())
+          : OpenCvDecoder.decode(bytes, chunks.spans(), 1);
+    }
+    WebpHeader webp = WebpHeader.read(bytes);
+    if (webp != null) {
+      checkPixels(webp.width(), webp.height());
+      if (!webp.complete()) {
+        throw new ImageDecodeException("truncated WebP file: " + bytes.length + " bytes, its header says "
+            + (WebpHeader.riffSize(bytes) + 8));
+      }
+      WebpHeader.checkStructure(bytes);
+      if (!useOpenCv()) {
+        return null; // TwelveMonkeys' reader
+      }
+      RgbImage img = OpenCvDecoder.decode(bytes, 1);
+      if (img == null) {
+        // libwebp, PIL's decoder, refuses it (OpenCV logs one line on stderr about it)
+        throw new ImageDecodeException("corrupt WebP data: libwebp cannot decode it");
+      }
+      return img;
+    }
+    return null;
+  }
+
+  private boolean useOpenCv() {
+    return useOpenCv && OpenCvDecoder.available();
   }
 
   /** Width and height from a PNG's IHDR chunk, or null when the bytes do not start like a PNG. */
@@ -197,6 +238,38 @@ public final class ImageDecoder {
     return s.toString();
   }
 
+  /**
+   * A CMYK raster (TwelveMonkeys' reading of a CMYK or YCCK JPEG, Adobe inversion undone) the way PIL's
+   * {@code convert("RGB")} turns mode CMYK into RGB (Pillow's {@code cmyk2rgb}): with {@code nk = 255 - K},
+   * {@code R = nk - C * nk / 255} in Pillow's rounded integer form, likewise G from M and B from Y; no ICC profile, no
+   * colour management.
+   */
+  private static RgbImage cmykToRgb(Raster raster) {
+    int w = raster.getWidth();
+    int h = raster.getHeight();
+    int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+    byte[] rgb = new byte[w * h * 3];
+    int[] row = new int[w * 4];
+    for (int y = 0; y < h; y++) {
+      raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+      for (int x = 0; x < w; x++) {
+        int p = x * 4;
+        int nk = 255 - (row[p + 3] >>> shift);
+        int o = (y * w + x) * 3;
+        rgb[o] = (byte) (nk - mulDiv255(row[p] >>> shift, nk));
+        rgb[o + 1] = (byte) (nk - mulDiv255(row[p + 1] >>> shift, nk));
+        rgb[o + 2] = (byte) (nk - mulDiv255(row[p + 2] >>> shift, nk));
+      }
+    }
+    return new RgbImage(w, h, rgb);
+  }
+
+  /** Pillow's {@code MULDIV255(a, b)}: a * b / 255, rounded, in integers. */
+  private static int mulDiv255(int a, int b) {
+    int t = a * b + 128;
+    return ((t >> 8) + t) >> 8;
+  }
+
   static RgbImage toRgb(RenderedImage image) throws ImageDecodeException {
     Raster raster = image.getData();
     int w = raster.getWidth();
@@ -218,6 +291,9 @@ public final class ImageDecoder {
     int bands = raster.getNumBands();
     if (bands < 1 || bands > 4) {
       throw new ImageDecodeException("unsupported image with " + bands + " channels");
+    }
+    if (bands == 4 && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+      return cmykToRgb(raster);
     }
     // bands 1-2: gray (+alpha) -> R=G=B; bands 3-4: RGB (+alpha) -> RGB.
     int[] src = bands >= 3 ? new int[] {0, 1, 2} : new int[] {0, 0, 0};
@@ -250,12 +326,21 @@ public final class ImageDecoder {
       return new RgbImage(w, h, rgb);
     }
     int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+    // PIL opens 16-bit grayscale as mode I, whose convert("RGB") clips to 255 instead of taking the high byte
+    boolean clip = bands == 1 && shift > 0;
     int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
       raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
       for (int x = 0; x < w; x++) {
         int o = (y * w + x) * 3;
         int p = x * bands;
+        if (clip) {
+          byte v = (byte) Math.min(row[p], 255);
+          rgb[o] = v;
+          rgb[o + 1] = v;
+          rgb[o + 2] = v;
+          continue;
+        }
         rgb[o] = (byte) (row[p + src[0]] >>> shift);
         rgb[o + 1] = (byte) (row[p + src[1]] >>> shift);
         rgb[o + 2] = (byte) (row[p + src[2]] >>> shift);

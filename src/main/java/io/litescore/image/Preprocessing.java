@@ -57,14 +57,9 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
   /** The uint8 RGB crop the network sees, before {@code ToTensor}. */
   public RgbImage resizeAndCrop(RgbImage image) {
     int[] size = resizedSize(image.width(), image.height(), resize);
-    RgbImage resized = PilBilinear.resize(image, size[0], size[1]);
-    int[] origin = cropOrigin(resized.width(), resized.height(), crop);
+    int[] origin = cropOrigin(size[0], size[1], crop);
     byte[] out = new byte[crop * crop * 3];
-    int stride = resized.width() * 3;
-    for (int y = 0; y < crop; y++) {
-      System.arraycopy(
-          resized.pixels(), (origin[0] + y) * stride + origin[1] * 3, out, y * crop * 3, crop * 3);
-    }
+    CropResize.run(image, size[0], size[1], origin[0], origin[1], crop, null, null, 0, out);
     return new RgbImage(crop, crop, out);
   }
 
@@ -82,20 +77,47 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
 
   /**
    * Preprocesses into {@code out} starting at float index {@code offset}, CHW order: the same values as
-   * {@link #apply(RgbImage, float[], int)}, written straight into a (direct) buffer the model reads.
+   * {@link #apply(RgbImage, float[], int)}, written straight into a (direct) buffer the model reads. Only what the
+   * centre crop keeps is resampled, and the normalised floats are written by the last resampling pass
+   * ({@link CropResize}); the values are torchvision's, bit for bit.
    */
   public void apply(RgbImage image, java.nio.FloatBuffer out, int offset) {
-    byte[] px = resizeAndCrop(image).pixels();
+    if (offset < 0 || offset + tensorSize() > out.limit()) {
+      throw new IndexOutOfBoundsException("Cannot preprocess into floats [" + offset + ", " + (offset + tensorSize())
+          + ") of a buffer of " + out.limit());
+    }
+    int[] size = resizedSize(image.width(), image.height(), resize);
+    int[] origin = cropOrigin(size[0], size[1], crop);
+    CropResize.run(image, size[0], size[1], origin[0], origin[1], crop, tables(), out, offset, null);
+  }
+
+  /** Per channel, {@code ((v / 255f) - mean) / std} for v = 0..255 (ToTensor then Normalize, in float32). */
+  float[][] tables() {
+    return new float[][] {CropResize.table(mean[0], std[0]), CropResize.table(mean[1], std[1]),
+        CropResize.table(mean[2], std[2])};
+  }
+
+  /**
+   * The straightforward reference the fused path is tested against: Pillow's resize of the whole image, the crop,
+   * then ToTensor and Normalize element by element.
+   */
+  float[] applyReference(RgbImage image) {
+    int[] size = resizedSize(image.width(), image.height(), resize);
+    RgbImage resized = PilBilinear.resize(image, size[0], size[1]);
+    int[] origin = cropOrigin(resized.width(), resized.height(), crop);
+    int stride = resized.width() * 3;
+    float[] out = new float[tensorSize()];
     int plane = crop * crop;
-    for (int c = 0; c < 3; c++) {
-      float m = mean[c];
-      float s = std[c];
-      int o = offset + c * plane;
-      for (int i = 0; i < plane; i++) {
-        float v = (px[i * 3 + c] & 0xff) / 255f;
-        out.put(o + i, (v - m) / s);
+    for (int y = 0; y < crop; y++) {
+      for (int x = 0; x < crop; x++) {
+        int p = (origin[0] + y) * stride + (origin[1] + x) * 3;
+        for (int c = 0; c < 3; c++) {
+          float v = (resized.pixels()[p + c] & 0xff) / 255f;
+          out[c * plane + y * crop + x] = (v - mean[c]) / std[c];
+        }
       }
     }
+    return out;
   }
 
   @Override

@@ -57,7 +57,13 @@ public final class BadInputCorpus {
     EXPECTED.put("palette.png", null);
     EXPECTED.put("animated.gif", null);
     EXPECTED.put("plain.bmp", null);
-    EXPECTED.put("image.webp", "not a recognised image format");
+    EXPECTED.put("image.webp", null);
+    EXPECTED.put("lossless.webp", null);
+    EXPECTED.put("animated.webp", null);
+    EXPECTED.put("truncated.webp", "truncated WebP file");
+    EXPECTED.put("corrupt.webp", "corrupt WebP");
+    EXPECTED.put("header-only.webp", "corrupt WebP");
+    EXPECTED.put("bomb.webp", "image too large");
     EXPECTED.put("plain.jpg", null);
     EXPECTED.put("exif-rotated.jpg", null);
     EXPECTED.put("icc-linear-rgb.jpg", null);
@@ -88,7 +94,18 @@ public final class BadInputCorpus {
     Fixtures.write(dir.resolve("palette.png"), encode(palette(50, 40), "png"));
     Fixtures.write(dir.resolve("animated.gif"), animatedGif());
     Fixtures.write(dir.resolve("plain.bmp"), encode(convert(photo, BufferedImage.TYPE_3BYTE_BGR), "bmp"));
-    Fixtures.write(dir.resolve("image.webp"), webpHeader());
+    byte[] lossy = Resources.bytes("webp/lossy.webp");
+    Fixtures.write(dir.resolve("image.webp"), lossy);
+    Fixtures.write(dir.resolve("lossless.webp"), Resources.bytes("webp/lossless.webp"));
+    Fixtures.write(dir.resolve("animated.webp"), Resources.bytes("webp/animated.webp"));
+    Fixtures.write(dir.resolve("truncated.webp"), Arrays.copyOf(lossy, lossy.length / 2));
+    byte[] corrupt = lossy.clone();
+    for (int i = 40; i < corrupt.length; i++) {
+      corrupt[i] = (byte) r.nextInt(); // a sound header, then noise where the VP8 partitions were
+    }
+    Fixtures.write(dir.resolve("corrupt.webp"), corrupt);
+    Fixtures.write(dir.resolve("header-only.webp"), webpHeader());
+    Fixtures.write(dir.resolve("bomb.webp"), webpBomb(20_000, 20_000));
     Fixtures.write(dir.resolve("plain.jpg"), jpeg);
     Fixtures.write(dir.resolve("exif-rotated.jpg"), withExifOrientation(jpeg, 6));
     Fixtures.write(dir.resolve("icc-linear-rgb.jpg"), withIccProfile(jpeg,
@@ -227,9 +244,22 @@ public final class BadInputCorpus {
     return out.toByteArray();
   }
 
+  /** A RIFF/WEBP container with an empty-looking VP8 chunk: a header and nothing to decode. */
   static byte[] webpHeader() {
     ByteBuffer b = ByteBuffer.allocate(40).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(32).put("WEBPVP8 ".getBytes(StandardCharsets.US_ASCII));
+    return b.array();
+  }
+
+  /** An extended WebP (VP8X) whose canvas is w x h, with a tiny VP8L image that does not match it. */
+  static byte[] webpBomb(int w, int h) {
+    ByteBuffer b = ByteBuffer.allocate(12 + 18 + 8 + 6).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(b.capacity() - 8).put("WEBP".getBytes(StandardCharsets.US_ASCII));
+    b.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10).put((byte) 0).put(new byte[3]);
+    int cw = w - 1;
+    int ch = h - 1;
+    b.put((byte) cw).put((byte) (cw >> 8)).put((byte) (cw >> 16)).put((byte) ch).put((byte) (ch >> 8)).put((byte) (ch >> 16));
+    b.put("VP8L".getBytes(StandardCharsets.US_ASCII)).putInt(6).put((byte) 0x2f).put(new byte[5]);
     return b.array();
   }
 
