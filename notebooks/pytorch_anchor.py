@@ -204,6 +204,10 @@ def main():
     ap.add_argument("--workers", type=int, default=2, help="DataLoader num_workers (each uses one torch thread)")
     ap.add_argument("--seconds", type=float, default=5.0, help="timed seconds per model-only measurement")
     ap.add_argument("--json", help="write the rows to this file as a JSON list")
+    ap.add_argument("--kinds", default="ts,opt",
+                    help="which models to run: ts (the TorchScript file as loaded), opt (optimize_for_inference)")
+    ap.add_argument("--phases", default="bad",
+                    help="b decode/preprocess, a model only, d end-to-end DataLoader (default: all three)")
     args = ap.parse_args()
     archs = [a.strip() for a in args.models.split(",") if a.strip()]
 
@@ -227,28 +231,35 @@ def main():
             print(f"export {arch}: {n} parameters -> {ts}, {st} ({time.perf_counter() - t0:.1f} s)")
         files[arch] = ts
 
+    kinds = [k for k in ("ts", "opt") if k in args.kinds.split(",")]
     rows = Rows()
     with torch.inference_mode():
-        good, bad = decode_preprocess(paths, rows)
-        if bad:
-            print(f"{bad} of {len(paths)} files skipped (PIL cannot decode them)")
+        if "b" in args.phases:
+            good, bad = decode_preprocess(paths, rows)
+            if bad:
+                print(f"{bad} of {len(paths)} files skipped (PIL cannot decode them)")
+        else:
+            good = paths
         for arch in archs:
             models = {}
-            for kind, optimized in (("ts", False), ("opt", True)):
-                models[kind], secs = load(files[arch], optimized)
+            for kind in kinds:
+                models[kind], secs = load(files[arch], kind == "opt")
                 print(f"load {arch} [{kind}]: {secs:.2f} s", flush=True)
-            x = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(1))
-            diff = (models["ts"](x) - models["opt"](x)).abs().max().item()
-            print(f"{arch}: max |logits(ts) - logits(opt)| = {diff:.2e}", flush=True)
-            for kind, m in models.items():
-                model_only(f"{arch} [{kind}]", m, args.batch_size, args.threads, args.seconds, rows)
+            if len(models) == 2:
+                x = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(1))
+                diff = (models["ts"](x) - models["opt"](x)).abs().max().item()
+                print(f"{arch}: max |logits(ts) - logits(opt)| = {diff:.2e}", flush=True)
+            if "a" in args.phases:
+                for kind, m in models.items():
+                    model_only(f"{arch} [{kind}]", m, args.batch_size, args.threads, args.seconds, rows)
             top = {}
-            if good:
+            if good and "d" in args.phases:
                 for kind, m in models.items():
                     top[kind] = end_to_end(f"{arch} [{kind}]", m, good, args.batch_size, args.threads,
                                            args.workers, rows)
-                agree = (top["ts"] == top["opt"]).float().mean().item()
-                print(f"{arch}: top-1 of ts and opt agree on {100 * agree:.1f}% of the images", flush=True)
+                if len(top) == 2:
+                    agree = (top["ts"] == top["opt"]).float().mean().item()
+                    print(f"{arch}: top-1 of ts and opt agree on {100 * agree:.1f}% of the images", flush=True)
 
     rows.table()
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

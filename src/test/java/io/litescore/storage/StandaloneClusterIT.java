@@ -176,6 +176,11 @@ class StandaloneClusterIT {
         onCluster.seconds()));
     report.add("executor memory, models colours + 1 squeezenet: " + onCluster.memory());
 
+    // spark-submit's driver console (jobs/score.sh): the S3 client's SLF4J 1.x lookup finds the binder shim
+    for (String noise : ConsoleIT.NATIVE_NOISE) {
+      assertThat(local.output()).as("jobs/score.sh console").doesNotContain(noise);
+      assertThat(onCluster.output()).as("jobs/score.sh console").doesNotContain(noise);
+    }
     String secret = s3.secretKey();
     assertThat(local.output()).doesNotContain(secret);
     assertThat(onCluster.output()).doesNotContain(secret);
