@@ -17,10 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measure where scoring time goes, on the models and dataset of a score config (default: the demo):",
-        "(a) model only per batch size and thread count, (b) decode and preprocess ms/img, (c) one-JVM loop without",
-        "Spark, (d) end-to-end score with all models in one run, (e) one run per model. Prints a table; --json",
-        "writes it all. Timings belong here, not in tests."})
+    description = {"Measure where scoring time goes, on the models and dataset of a score config (default: the demo),",
+        "and end with one table per model: the CPU cost of each stage (read, decode, preprocess, inference, write),",
+        "the ideal throughput they imply, the one-JVM loop, the scoring pass, the whole command and a PyTorch user's",
+        "pipeline on the same files. Phases: (s) stage costs, (c) one-JVM loop without Spark, (e) one score run per",
+        "model, (g) the whole jobs/litescore score command per model, (p) PyTorch (notebooks/pytorch_anchor.py, where",
+        "/usr/bin/python3 has torch), (a) model only per batch size and thread count, (b) decode and preprocess,",
+        "(d) all models in one run, (f) preprocessing.mode fast against exact. --json writes it all.",
+        "Timings belong here, not in tests."})
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--conf", paramLabel = "FILE", description = "Score config whose dataset and models to measure.")
   File conf;
@@ -40,8 +44,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "3", description = "Seconds per (a) measurement. Default ${DEFAULT-VALUE}.")
   double seconds;
 
-  @Option(names = "--phases", defaultValue = "abcdef", description = "Which measurements, by letter (default "
-      + "${DEFAULT-VALUE}; f = preprocessing.mode fast against exact).")
+  @Option(names = "--phases", defaultValue = "scegp", description = "Which measurements, by letter (default "
+      + "${DEFAULT-VALUE}: the summary table; all: abcdefgps).")
   String phases;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Write all measurements as JSON.")

@@ -44,6 +44,44 @@ public record ModelSpec(String name, ModelEntry entry, String labels, int numCla
         batchSize, fastDecode, other, keys);
   }
 
+  /** The entry as a score config's {@code models} entry (HOCON): what a separate {@code score} run reads back. */
+  public String toHocon() {
+    StringBuilder s = new StringBuilder("{ name = ").append(quote(name));
+    if (entry instanceof ModelEntry.Zoo z) {
+      s.append(", arch = ").append(quote(z.arch())).append(", weights = ").append(quote(z.weights()));
+    } else if (entry instanceof ModelEntry.Artifact a) {
+      s.append(", artifact = ").append(quote(a.folder()));
+    } else {
+      s.append(", uri = ").append(quote(entry.location()));
+    }
+    if (labels != null) {
+      s.append(", labels = ").append(quote(labels));
+    }
+    if (sha256 != null) {
+      s.append(", sha256 = ").append(quote(sha256));
+    }
+    s.append(", num-classes = ").append(numClasses).append(", stem = ").append(stem).append(", batch-size = ")
+        .append(batchSize).append(", engine = ").append(engine).append(", preprocessing { mode = ")
+        .append(fastDecode ? "fast" : "exact");
+    if (explicitPreprocessing.contains("resize")) {
+      s.append(", resize = ").append(preprocessing.resize());
+    }
+    if (explicitPreprocessing.contains("crop")) {
+      s.append(", crop = ").append(preprocessing.crop());
+    }
+    if (explicitPreprocessing.contains("mean")) {
+      s.append(", mean = ").append(java.util.Arrays.toString(preprocessing.mean()));
+    }
+    if (explicitPreprocessing.contains("std")) {
+      s.append(", std = ").append(java.util.Arrays.toString(preprocessing.std()));
+    }
+    return s.append(" } }").toString();
+  }
+
+  private static String quote(String v) {
+    return com.typesafe.config.ConfigUtil.quoteString(v);
+  }
+
   /** The engine, checked against the entry's form: a ConfigError naming the key when they do not fit. */
   public static String checkEngine(String engine, ModelEntry entry, KeyNames keys) {
     String e = engine.toLowerCase(java.util.Locale.ROOT);

@@ -1,10 +1,13 @@
 package io.litescore.jobs.bench;
 
+import static org.apache.spark.sql.functions.col;
+
 import com.typesafe.config.ConfigFactory;
 import io.litescore.config.ConfigLoader;
 import io.litescore.config.ModelSpec;
 import io.litescore.config.ScoreConfig;
 import io.litescore.image.ImageDecoder;
+import io.litescore.image.StageTiming;
 import io.litescore.image.Preprocessing;
 import io.litescore.image.RgbImage;
 import io.litescore.io.HadoopFiles;
@@ -14,6 +17,7 @@ import io.litescore.jobs.score.ScoreJob;
 import io.litescore.model.LoadedModel;
 import io.litescore.model.ModelLoader;
 import io.litescore.runtime.BatchScorer;
+import io.litescore.runtime.ModelSource;
 import io.litescore.runtime.ModelCache;
 import io.litescore.runtime.TensorBatch;
 import io.litescore.runtime.TorchRuntime;
@@ -34,7 +38,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -63,8 +69,36 @@ public final class BenchmarkJob {
   /** The cost of {@code preprocessing.mode = fast} against exact, for one model on the bench images. */
   public record FastCost(String model, long images, double top1Agreement, double meanAbsDiff, double maxAbsDiff) {}
 
-  /** Everything measured, plus the process's peak resident memory. */
-  public record Result(List<Measurement> rows, List<FastCost> fastCosts, long peakRssBytes, int cores) {}
+  /**
+   * One model's per-image CPU cost of each stage of a scoring task, in ms on one thread: reading the file, decoding
+   * it, preprocessing, inference (at the model's batch size, one thread), writing its prediction row.
+   */
+  public record StageCosts(String model, String engine, double read, double decode, double preprocess,
+      double infer, double write) {
+    public double total() {
+      return read + decode + preprocess + infer + write;
+    }
+
+    /** What the stages allow on {@code cores} cores: cores / the sum of the stages. */
+    public double ideal(int cores) {
+      return cores * 1000 / total();
+    }
+  }
+
+  /**
+   * A model's throughput next to its limit, img/s: the ideal its stages imply, the one-JVM loop (c), its scoring
+   * pass in a {@code score} run of its own (e), the whole {@code jobs/litescore score} command (g: JVM, Spark and
+   * engine start included), and a PyTorch user's DataLoader pipeline on the same files (p); null where not measured.
+   */
+  public record Summary(String model, String engine, StageCosts costs, double ideal, Double loop, Double pass,
+      Double command, Double pytorch) {}
+
+  /**
+   * Everything measured, plus the process's peak resident memory; {@code pilDecodeMs} / {@code torchvisionPreprocessMs}
+   * are PIL's decode and torchvision's transform on the same files (mean ms/img, one thread), when Python ran.
+   */
+  public record Result(List<Measurement> rows, List<FastCost> fastCosts, List<Summary> summary, Double pilDecodeMs,
+      Double torchvisionPreprocessMs, long peakRssBytes, int cores) {}
 
   private final SparkSession spark;
   private final ScoreConfig config;
@@ -72,6 +106,14 @@ public final class BenchmarkJob {
   private final PrintStream out;
   private final List<Measurement> rows = new ArrayList<>();
   private final List<FastCost> fastCosts = new ArrayList<>();
+  private final Map<String, StageCosts> costs = new LinkedHashMap<>();
+  private final Map<String, Double> loops = new LinkedHashMap<>();
+  private final Map<String, Double> passes = new LinkedHashMap<>();
+  private final Map<String, Double> commands = new LinkedHashMap<>();
+  private final Map<String, Double> torch = new LinkedHashMap<>();
+  private Double pilDecode;
+  private Double torchvisionPre;
+  private Path work;
 
   public BenchmarkJob(SparkSession spark, ScoreConfig config, Options options, PrintStream out) {
     this.spark = spark;
@@ -100,8 +142,12 @@ public final class BenchmarkJob {
     out.printf("Benchmark on %d images from %s, %d models, %d cores%n", files.size(), config.dataset().path(),
         models.size(), cores);
 
+    work = Files.createTempDirectory("litescore-bench-");
     if (o.runs('b')) {
       decodeAndPreprocess(files, models);
+    }
+    if (o.runs('s')) {
+      stageCosts(paths, files, models);
     }
     if (o.runs('f')) {
       fastVersusExact(files, models);
@@ -115,37 +161,230 @@ public final class BenchmarkJob {
     if (o.runs('d') || o.runs('e')) {
       endToEnd(paths, models);
     }
-    return new Result(List.copyOf(rows), List.copyOf(fastCosts), io.litescore.runtime.ProcessMemory.peakRssBytes(),
-        cores);
+    if (o.runs('s') && o.runs('e')) {
+      writeCosts(models);
+    }
+    if (o.runs('g')) {
+      wholeCommand(paths, models);
+    }
+    if (o.runs('p')) {
+      pytorch(paths, models);
+    }
+    List<Summary> summary = summary(models, cores);
+    return new Result(List.copyOf(rows), List.copyOf(fastCosts), summary, pilDecode, torchvisionPre,
+        io.litescore.runtime.ProcessMemory.peakRssBytes(), cores);
   }
 
-  private void decodeAndPreprocess(List<byte[]> files, List<LoadedModel> models) throws Exception {
+  private void decodeAndPreprocess(List<byte[]> files, List<LoadedModel> models) {
     ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
-    List<RgbImage> decoded = new ArrayList<>();
-    long c0 = cpu();
-    long t0 = System.nanoTime();
-    for (byte[] f : files) {
-      try {
-        decoded.add(decoder.decode(f));
-      } catch (io.litescore.image.ImageDecodeException e) {
-        // an undecodable file is skipped here; score turns it into an error row
-      }
-    }
-    add("b decode", "-", 0, 1, decoded.size(), t0, c0);
     Map<Preprocessing, Boolean> seen = new LinkedHashMap<>();
     for (LoadedModel m : models) {
       Preprocessing p = m.preprocessing();
       if (seen.put(p, true) != null) {
         continue;
       }
-      float[] buf = new float[p.tensorSize()];
-      c0 = cpu();
-      t0 = System.nanoTime();
-      for (RgbImage img : decoded) {
-        p.apply(img, buf, 0);
-      }
-      add("b preprocess " + p.resize() + "/" + p.crop(), "-", 0, 1, decoded.size(), t0, c0);
+      StageTiming.Result r = StageTiming.measure(files, decoder, p, 0, 1, 1);
+      add(new Measurement("b decode", "-", 0, 1, r.decode().images(), r.decode().images() * r.decode().msPerImage()
+          / 1000, r.decode().images() * r.decode().cpuMsPerImage() / 1000, 1000 / r.decode().msPerImage(),
+          r.decode().msPerImage()));
+      add(new Measurement("b preprocess " + p.resize() + "/" + p.crop(), "-", 0, 1, r.preprocess().images(),
+          r.preprocess().images() * r.preprocess().msPerImage() / 1000,
+          r.preprocess().images() * r.preprocess().cpuMsPerImage() / 1000, 1000 / r.preprocess().msPerImage(),
+          r.preprocess().msPerImage()));
     }
+  }
+
+  /**
+   * (s) Per-image CPU cost of each stage for each model, one thread: reading, decoding and preprocessing (one
+   * warm-up round, then one measured), inference at the model's batch size. Writing is measured after (e).
+   */
+  private void stageCosts(List<String> paths, List<byte[]> files, List<LoadedModel> models) throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    long c0 = threadCpu();
+    for (String p : paths) {
+      HadoopFiles.readAll(p, -1, hadoop);
+    }
+    double read = (threadCpu() - c0) / 1e6 / paths.size();
+    ImageDecoder decoder = new ImageDecoder(config.dataset().maxPixels());
+    Random rnd = new Random(0);
+    Map<List<Object>, StageTiming.Result> timed = new LinkedHashMap<>();
+    for (LoadedModel m : models) {
+      Preprocessing p = m.preprocessing();
+      int reduceTo = m.spec().fastDecode() ? p.resize() : 0;
+      StageTiming.Result r = timed.computeIfAbsent(List.of(p, reduceTo),
+          k -> StageTiming.measure(files, decoder, p, reduceTo, 1, 1));
+      int b = m.spec().batchSize();
+      var model = ModelCache.get(m.source(), m.sha256(), m::bytes, 1).model();
+      float[] x = new float[b * p.tensorSize()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextGaussian();
+      }
+      double infer;
+      try (BatchScorer s = new BatchScorer(model)) {
+        TensorBatch batch = new TensorBatch(x, b, 3, p.crop(), p.crop());
+        s.logits(batch);
+        s.logits(batch);
+        long n = 0;
+        long t0 = System.nanoTime();
+        long ci = threadCpu();
+        while (System.nanoTime() - t0 < Math.max(1.0, o.seconds()) * 1e9) {
+          s.logits(batch);
+          n += b;
+        }
+        infer = (threadCpu() - ci) / 1e6 / n;
+      }
+      costs.put(m.name(), new StageCosts(m.name(), engine(m), read, r.decode().cpuMsPerImage(),
+          r.preprocess().cpuMsPerImage(), infer, 0));
+      out.printf(Locale.ROOT, "s stage costs %-28s read %.2f, decode %.2f, preprocess %.2f, inference %.2f "
+          + "ms/img (CPU, one thread)%n", m.name(), read, r.decode().cpuMsPerImage(), r.preprocess().cpuMsPerImage(),
+          infer);
+    }
+  }
+
+  /** (s, after e) Writing: a model's prediction rows of run (e) written again as Parquet, CPU per row. */
+  private void writeCosts(List<LoadedModel> models) {
+    String predictions = work.resolve("out/predictions").toUri().toString();
+    for (LoadedModel m : models) {
+      StageCosts c = costs.get(m.name());
+      if (c == null || !HadoopFiles.exists(predictions, spark.sparkContext().hadoopConfiguration())) {
+        continue;
+      }
+      Dataset<Row> rowsOf = spark.read().parquet(predictions)
+          .where(col("run_id").equalTo("bench-" + m.name()).and(col("model").equalTo(m.name()))).cache();
+      long n = rowsOf.count();
+      if (n == 0) {
+        continue;
+      }
+      long c0 = cpu();
+      rowsOf.write().mode(SaveMode.Overwrite).partitionBy("run_id", "model")
+          .parquet(work.resolve("write-" + m.name()).toUri().toString());
+      double write = (cpu() - c0) / 1e6 / n;
+      rowsOf.unpersist();
+      costs.put(m.name(), new StageCosts(c.model(), c.engine(), c.read(), c.decode(), c.preprocess(), c.infer(),
+          write));
+    }
+  }
+
+  /** (g) The whole {@code jobs/litescore score} command per model, as a user runs it: a JVM of its own. */
+  private void wholeCommand(List<String> paths, List<LoadedModel> models) throws Exception {
+    String home = System.getProperty("litescore.home");
+    if (home == null) {
+      out.println("g skipped: run the bench through jobs/litescore (it names the installation)");
+      return;
+    }
+    Path manifest = manifest(work.resolve("command.csv"), paths);
+    for (LoadedModel m : models) {
+      String conf = "run { id = bench-command, output = \"" + work.resolve("command-out").toUri() + "\" }\n"
+          + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n"
+          + "models = [ " + m.spec().toHocon() + " ]\n"
+          + "runtime { device = " + config.runtime().device() + ", threads = " + config.runtime().threads() + " }\n"
+          + "spark-conf {\n" + sparkConfHocon() + "}\n";
+      Path file = Files.writeString(work.resolve("command-" + m.name() + ".conf"), conf);
+      ProcessBuilder pb = new ProcessBuilder("bash", Path.of(home, "jobs", "litescore").toString(), "score", "--conf",
+          file.toString()).redirectErrorStream(true).redirectOutput(work.resolve("command-" + m.name() + ".log")
+          .toFile());
+      long t0 = System.nanoTime();
+      int code = pb.start().waitFor();
+      double wall = (System.nanoTime() - t0) / 1e9;
+      if (code != 0) {
+        out.printf("g whole command %s failed (exit %d): see %s%n", m.name(), code,
+            work.resolve("command-" + m.name() + ".log"));
+        continue;
+      }
+      commands.put(m.name(), paths.size() / wall);
+      add(new Measurement("g whole command", m.name(), m.spec().batchSize(), 1, paths.size(), wall, Double.NaN,
+          paths.size() / wall, 1000 * wall / paths.size()));
+    }
+  }
+
+  /**
+   * (p) A PyTorch user's pipeline on the very same files: {@code notebooks/pytorch_anchor.py} (torchvision
+   * DataLoader, 2 workers, PIL, the TorchScript model, 2 threads, batch 16) for every model that is a torchvision
+   * architecture, and PIL's decode and torchvision's transform (one thread). Skipped without /usr/bin/python3 with
+   * torch and torchvision.
+   */
+  private void pytorch(List<String> paths, List<LoadedModel> models) throws Exception {
+    String home = System.getProperty("litescore.home");
+    Path python = Path.of("/usr/bin/python3");
+    if (home == null || !Files.isExecutable(python)) {
+      out.println("p skipped: needs jobs/litescore and /usr/bin/python3 with torch and torchvision");
+      return;
+    }
+    Map<String, String> archOf = new LinkedHashMap<>();
+    for (LoadedModel m : models) {
+      String arch = m.source() instanceof ModelSource.Zoo z ? z.arch()
+          : HadoopFiles.fileName(m.spec().entry().location()).replaceAll("\\.[^.]*$", "");
+      if (io.litescore.zoo.Variant.all().stream().anyMatch(v -> v.name().equals(arch))) {
+        archOf.put(m.name(), arch);
+      }
+    }
+    Path images = Files.createDirectories(work.resolve("pytorch-images"));
+    for (int i = 0; i < paths.size(); i++) {
+      Path local = Path.of(HadoopFiles.path(paths.get(i)).toUri());
+      Files.createSymbolicLink(images.resolve(String.format(Locale.ROOT, "%06d-%s", i, local.getFileName())), local);
+    }
+    Path json = work.resolve("pytorch.json");
+    List<String> cmd = new ArrayList<>(List.of(python.toString(), Path.of(home, "notebooks", "pytorch_anchor.py")
+        .toString(), "--images", images.toString(), "--out", work.resolve("pytorch-models").toString(),
+        "--max-images", Integer.toString(paths.size()), "--batch-size", "16", "--threads", "2", "--workers", "2",
+        "--kinds", "ts", "--phases", archOf.isEmpty() ? "b" : "bd", "--json", json.toString()));
+    if (!archOf.isEmpty()) {
+      cmd.addAll(List.of("--models", String.join(",", new java.util.LinkedHashSet<>(archOf.values()))));
+    }
+    Path log = work.resolve("pytorch.log");
+    int code = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor();
+    if (code != 0 || !Files.exists(json)) {
+      out.printf("p skipped: the PyTorch pipeline did not run (exit %d, see %s)%n", code, log);
+      return;
+    }
+    for (com.google.gson.JsonElement e : com.google.gson.JsonParser.parseString(Files.readString(json))
+        .getAsJsonArray()) {
+      com.google.gson.JsonObject r = e.getAsJsonObject();
+      String phase = r.get("phase").getAsString();
+      if (phase.equals("b decode")) {
+        pilDecode = r.get("ms_per_img_mean").getAsDouble();
+      } else if (phase.equals("b preprocess 256/224")) {
+        torchvisionPre = r.get("ms_per_img_mean").getAsDouble();
+      } else if (phase.startsWith("d end-to-end")) {
+        String arch = r.get("model").getAsString().replace(" [ts]", "");
+        archOf.forEach((model, a) -> {
+          if (a.equals(arch)) {
+            torch.put(model, r.get("img_per_s").getAsDouble());
+          }
+        });
+      }
+    }
+    out.printf(Locale.ROOT, "p PyTorch on the same files: %s; PIL decode %.2f ms/img, torchvision transform %.2f "
+        + "ms/img%n", torch, pilDecode == null ? Double.NaN : pilDecode, torchvisionPre == null ? Double.NaN
+        : torchvisionPre);
+  }
+
+  /** The table: each model's stage costs, the ideal they imply, and what the loop, the pass, the command and PyTorch do. */
+  private List<Summary> summary(List<LoadedModel> models, int cores) {
+    List<Summary> list = new ArrayList<>();
+    for (LoadedModel m : models) {
+      StageCosts c = costs.get(m.name());
+      list.add(new Summary(m.name(), engine(m), c, c == null ? Double.NaN : c.ideal(cores), loops.get(m.name()),
+          passes.get(m.name()), commands.get(m.name()), torch.get(m.name())));
+    }
+    out.println();
+    out.print(SummaryTable.render(list, cores, pilDecode, torchvisionPre));
+    return list;
+  }
+
+  private static String engine(LoadedModel m) {
+    return m.source() instanceof ModelSource.Zoo z ? (z.onnxRuntime() ? "onnxruntime (zoo graph)" : "pytorch (zoo)")
+        : m.source() instanceof ModelSource.Onnx ? "onnxruntime" : "pytorch";
+  }
+
+  private String sparkConfHocon() {
+    StringBuilder s = new StringBuilder();
+    config.sparkConf().forEach((k, v) -> s.append("  \"").append(k).append("\" = \"").append(v).append("\"\n"));
+    return s.toString();
+  }
+
+  private static long threadCpu() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
 
   /** How fast and how different {@code preprocessing.mode = fast} is: per model, on the same files. */
@@ -282,11 +521,12 @@ public final class BenchmarkJob {
       }
       pool.shutdown();
       add("c one-JVM loop", m.name(), bs, 1, n, t0, c0);
+      loops.put(m.name(), rows.get(rows.size() - 1).imagesPerSecond());
     }
   }
 
   private void endToEnd(List<String> paths, List<LoadedModel> models) throws IOException {
-    Path dir = Files.createTempDirectory("litescore-bench-");
+    Path dir = work;
     Path manifest = manifest(dir.resolve("images.csv"), paths);
     String base = "run.output = \"" + dir.resolve("out").toUri() + "\"\n"
         + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n";
@@ -320,6 +560,7 @@ public final class BenchmarkJob {
         each.add(new Measurement("e   one run", m.name(), m.batchSize(), 1, one.images(), wall, (cpu() - c1) / 1e9,
             one.images() / wall, 1000 * wall / one.images()));
         ScoreJob.ModelResult r = one.models().get(0);
+        passes.put(r.model(), r.imagesPerSecond());
         each.add(new Measurement("e   its scoring pass", m.name(), m.batchSize(), 1, r.images(), r.wallSeconds(),
             Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
       }
