@@ -48,6 +48,10 @@ final class BenchCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}: the summary table; all: abcdefgps).")
   String phases;
 
+  @Option(names = "--repeat", defaultValue = "1", description = "Runs of (c) and (e); the table takes the median "
+      + "(default ${DEFAULT-VALUE}).")
+  int repeat;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Write all measurements as JSON.")
   Path json;
 
@@ -60,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     SparkSession spark = Sessions.forConfig(config, "litescore bench");
     try {
       BenchmarkJob.Result r = new BenchmarkJob(spark, config,
-          new BenchmarkJob.Options(maxImages, batchSizes, threads, seconds, phases), System.out).run();
+          new BenchmarkJob.Options(maxImages, batchSizes, threads, seconds, phases, repeat), System.out).run();
       System.out.printf("Peak RSS %d MiB on %d cores%n", r.peakRssBytes() >> 20, r.cores());
       if (json != null) {
         Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()

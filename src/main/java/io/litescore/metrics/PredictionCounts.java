@@ -10,7 +10,9 @@ import java.util.TreeMap;
  * A model's accuracy from counts of its predictions, grouped by (true class, predicted class, top-5 hit, failed):
  * what Spark aggregates, a few rows per class. Counts add up, so batches of a stream can be summed.
  */
-public final class PredictionCounts {
+public final class PredictionCounts implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private long images;
   private long failed;
   private long labelled;

@@ -52,9 +52,14 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class BenchmarkJob {
   /** How much to measure. */
-  public record Options(int maxImages, int[] batchSizes, int[] threads, double seconds, String phases) {
+  /** What to measure; {@code repeat}: how often (c) and (e) run, the summary taking the median. */
+  public record Options(int maxImages, int[] batchSizes, int[] threads, double seconds, String phases, int repeat) {
     public Options(int maxImages, int[] batchSizes, int[] threads, double seconds) {
-      this(maxImages, batchSizes, threads, seconds, "abcdef");
+      this(maxImages, batchSizes, threads, seconds, "abcdef", 1);
+    }
+
+    public Options(int maxImages, int[] batchSizes, int[] threads, double seconds, String phases) {
+      this(maxImages, batchSizes, threads, seconds, phases, 1);
     }
 
     boolean runs(char phase) {
@@ -107,8 +112,8 @@ public final class BenchmarkJob {
   private final List<Measurement> rows = new ArrayList<>();
   private final List<FastCost> fastCosts = new ArrayList<>();
   private final Map<String, StageCosts> costs = new LinkedHashMap<>();
-  private final Map<String, Double> loops = new LinkedHashMap<>();
-  private final Map<String, Double> passes = new LinkedHashMap<>();
+  private final Map<String, List<Double>> loops = new LinkedHashMap<>();
+  private final Map<String, List<Double>> passes = new LinkedHashMap<>();
   private final Map<String, Double> commands = new LinkedHashMap<>();
   private final Map<String, Double> torch = new LinkedHashMap<>();
   private Double pilDecode;
@@ -155,11 +160,13 @@ public final class BenchmarkJob {
     if (o.runs('a')) {
       modelOnly(models);
     }
-    if (o.runs('c')) {
-      oneJvmLoop(files, models, cores);
-    }
-    if (o.runs('d') || o.runs('e')) {
-      endToEnd(paths, models);
+    for (int round = 0; round < Math.max(1, o.repeat()); round++) {
+      if (o.runs('c')) {
+        oneJvmLoop(files, models, cores);
+      }
+      if (o.runs('d') || o.runs('e')) {
+        endToEnd(paths, models, round > 0);
+      }
     }
     if (o.runs('s') && o.runs('e')) {
       writeCosts(models);
@@ -272,10 +279,10 @@ public final class BenchmarkJob {
       out.println("g skipped: run the bench through jobs/litescore (it names the installation)");
       return;
     }
-    Path manifest = manifest(work.resolve("command.csv"), paths);
+    String dataset = dataset("images", paths);
     for (LoadedModel m : models) {
       String conf = "run { id = bench-command, output = \"" + work.resolve("command-out").toUri() + "\" }\n"
-          + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n"
+          + dataset
           + "models = [ " + m.spec().toHocon() + " ]\n"
           + "runtime { device = " + config.runtime().device() + ", threads = " + config.runtime().threads() + " }\n"
           + "spark-conf {\n" + sparkConfHocon() + "}\n";
@@ -318,10 +325,11 @@ public final class BenchmarkJob {
         archOf.put(m.name(), arch);
       }
     }
-    Path images = Files.createDirectories(work.resolve("pytorch-images"));
-    for (int i = 0; i < paths.size(); i++) {
-      Path local = Path.of(HadoopFiles.path(paths.get(i)).toUri());
-      Files.createSymbolicLink(images.resolve(String.format(Locale.ROOT, "%06d-%s", i, local.getFileName())), local);
+    dataset("images", paths);
+    Path images = work.resolve("images");
+    if (!Files.isDirectory(images)) {
+      out.println("p skipped: the PyTorch pipeline reads local files only");
+      return;
     }
     Path json = work.resolve("pytorch.json");
     List<String> cmd = new ArrayList<>(List.of(python.toString(), Path.of(home, "notebooks", "pytorch_anchor.py")
@@ -364,12 +372,22 @@ public final class BenchmarkJob {
     List<Summary> list = new ArrayList<>();
     for (LoadedModel m : models) {
       StageCosts c = costs.get(m.name());
-      list.add(new Summary(m.name(), engine(m), c, c == null ? Double.NaN : c.ideal(cores), loops.get(m.name()),
-          passes.get(m.name()), commands.get(m.name()), torch.get(m.name())));
+      list.add(new Summary(m.name(), engine(m), c, c == null ? Double.NaN : c.ideal(cores),
+          median(loops.get(m.name())), median(passes.get(m.name())), commands.get(m.name()), torch.get(m.name())));
     }
     out.println();
     out.print(SummaryTable.render(list, cores, pilDecode, torchvisionPre));
     return list;
+  }
+
+  private static Double median(List<Double> values) {
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(null);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   private static String engine(LoadedModel m) {
@@ -521,21 +539,20 @@ public final class BenchmarkJob {
       }
       pool.shutdown();
       add("c one-JVM loop", m.name(), bs, 1, n, t0, c0);
-      loops.put(m.name(), rows.get(rows.size() - 1).imagesPerSecond());
+      loops.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(rows.get(rows.size() - 1).imagesPerSecond());
     }
   }
 
-  private void endToEnd(List<String> paths, List<LoadedModel> models) throws IOException {
+  private void endToEnd(List<String> paths, List<LoadedModel> models, boolean again) throws IOException {
     Path dir = work;
-    Path manifest = manifest(dir.resolve("images.csv"), paths);
-    String base = "run.output = \"" + dir.resolve("out").toUri() + "\"\n"
-        + "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\" }\n";
+    String base = "run.output = \"" + dir.resolve("out").toUri() + "\"\n" + dataset("images", paths);
     long c0;
     long t0;
     // Not measured: the JVM's first score run pays Spark's and the JIT's warm-up, which would land on (d) alone.
-    Path warm = manifest(dir.resolve("warmup.csv"), paths.subList(0, Math.min(paths.size(), 32)));
-    score("run.output = \"" + dir.resolve("out").toUri() + "\"\ndataset { layout = manifest, manifest = \""
-        + warm.toUri() + "\" }\nrun.id = bench-warmup\n", config.models());
+    if (!again) {
+      score("run.output = \"" + dir.resolve("out").toUri() + "\"\n" + dataset("warmup", paths.subList(0,
+          Math.min(paths.size(), 32))) + "run.id = bench-warmup\n", config.models());
+    }
     if (o.runs('d')) {
       c0 = cpu();
       t0 = System.nanoTime();
@@ -560,13 +577,36 @@ public final class BenchmarkJob {
         each.add(new Measurement("e   one run", m.name(), m.batchSize(), 1, one.images(), wall, (cpu() - c1) / 1e9,
             one.images() / wall, 1000 * wall / one.images()));
         ScoreJob.ModelResult r = one.models().get(0);
-        passes.put(r.model(), r.imagesPerSecond());
+        passes.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r.imagesPerSecond());
         each.add(new Measurement("e   its scoring pass", m.name(), m.batchSize(), 1, r.images(), r.wallSeconds(),
             Double.NaN, r.imagesPerSecond(), 1000 / r.imagesPerSecond()));
       }
       add("e score, one run per model", "all", 0, 1, images, t0, c0);
       each.forEach(this::add);
     }
+  }
+
+  /**
+   * The {@code dataset} config of exactly these images, listed as a score run lists a folder: a folder of symbolic
+   * links to them where they are local files, else a manifest.
+   */
+  private String dataset(String name, List<String> paths) throws IOException {
+    Path folder = work.resolve(name);
+    if (paths.stream().allMatch(p -> "file".equals(HadoopFiles.path(p).toUri().getScheme()))) {
+      if (!Files.exists(folder)) {
+        Files.createDirectories(folder);
+        for (int i = 0; i < paths.size(); i++) {
+          Path local = Path.of(HadoopFiles.path(paths.get(i)).toUri());
+          Files.createSymbolicLink(folder.resolve(String.format(Locale.ROOT, "%06d-%s", i, local.getFileName())),
+              local);
+        }
+      }
+      return "dataset { layout = unlabeled, path = \"" + folder.toUri() + "\", partitions = "
+          + config.dataset().partitions() + " }\n";
+    }
+    Path manifest = manifest(work.resolve(name + ".csv"), paths);
+    return "dataset { layout = manifest, manifest = \"" + manifest.toUri() + "\", partitions = "
+        + config.dataset().partitions() + " }\n";
   }
 
   /** A one-column (path) CSV manifest of {@code paths}. */
@@ -579,8 +619,10 @@ public final class BenchmarkJob {
   private ScoreJob.Result score(String overrides, List<ModelSpec> models) {
     ScoreConfig base = ConfigLoader.parse(ConfigFactory.parseString(overrides + "models = [ { name = x, uri = x, "
         + "labels = x } ]"));
-    ScoreConfig c = new ScoreConfig(base.run(), base.dataset(), models, config.output(), config.runtime(),
-        config.stream(), config.sparkConf());
+    ScoreConfig.Dataset ds = config.dataset().at(base.dataset().path(), base.dataset().layout(),
+        base.dataset().manifest());
+    ScoreConfig c = new ScoreConfig(base.run(), ds, models, config.output(), config.runtime(), config.stream(),
+        config.sparkConf());
     return new ScoreJob(spark, c, new PrintStream(PrintStream.nullOutputStream())).run();
   }
 

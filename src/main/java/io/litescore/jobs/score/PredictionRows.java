@@ -34,9 +34,12 @@ final class PredictionRows implements FlatMapFunction<Row, Row> {
   private final int topkProbs;
   private final int logitsField;
   private final int error;
+  private final CountsAccumulator counts;
 
-  PredictionRows(String runId, List<Model> models, int topK, boolean logits) {
+  /** @param counts where each row is counted for the run's metrics; null for none */
+  PredictionRows(String runId, List<Model> models, int topK, boolean logits, CountsAccumulator counts) {
     this.runId = runId;
+    this.counts = counts;
     this.models = List.copyOf(models);
     this.topK = topK;
     this.logits = logits;
@@ -65,12 +68,12 @@ final class PredictionRows implements FlatMapFunction<Row, Row> {
           .set("file_size", length < 0 ? null : length)
           .set("file_modified", modified < 0 ? null : new Timestamp(modified));
       if (ImageListing.NO_CLASS_FOLDER.equals(label)) {
-        out.add(row.set("error", "file is directly under the dataset root, not in a <label>/ folder").build());
+        out.add(failed(m, row.set("error", "file is directly under the dataset root, not in a <label>/ folder")));
         continue;
       }
       row.set("label", label).set("label_index", labelIndex);
       if (label != null && labelIndex == null) {
-        out.add(row.set("error", "label '" + label + "' is not a class of model " + m.name()).build());
+        out.add(failed(m, row.set("error", "label '" + label + "' is not a class of model " + m.name())));
         continue;
       }
       if (p == null) {
@@ -78,7 +81,7 @@ final class PredictionRows implements FlatMapFunction<Row, Row> {
         continue;
       }
       if (!p.isNullAt(error)) {
-        out.add(row.set("error", p.getString(error)).build());
+        out.add(failed(m, row.set("error", p.getString(error))));
         continue;
       }
       List<Integer> indices = p.getList(topkIndices);
@@ -89,9 +92,13 @@ final class PredictionRows implements FlatMapFunction<Row, Row> {
           .set(PredictionColumn.TOPK_INDICES, head(p, topkIndices, k))
           .set(PredictionColumn.TOPK_LABELS, head(p, topkLabels, k))
           .set(PredictionColumn.TOPK_PROBS, head(p, topkProbs, k));
+      Boolean top5 = null;
       if (labelIndex != null) {
-        row.set("correct_top1", top1 == labelIndex)
-            .set("correct_top5", indices.subList(0, Math.min(TopK.TOP5, indices.size())).contains(labelIndex));
+        top5 = indices.subList(0, Math.min(TopK.TOP5, indices.size())).contains(labelIndex);
+        row.set("correct_top1", top1 == labelIndex).set("correct_top5", top5);
+      }
+      if (counts != null) {
+        counts.add(new CountsAccumulator.Count(m.name(), labelIndex, top1, top5, false));
       }
       if (logits) {
         row.set(PredictionColumn.LOGITS, p.get(logitsField));
@@ -99,6 +106,13 @@ final class PredictionRows implements FlatMapFunction<Row, Row> {
       out.add(row.build());
     }
     return out.iterator();
+  }
+
+  private Row failed(Model m, Tables.RowBuilder row) {
+    if (counts != null) {
+      counts.add(new CountsAccumulator.Count(m.name(), null, null, null, true));
+    }
+    return row.build();
   }
 
   private static scala.collection.Seq<Object> head(Row p, int field, int k) {

@@ -125,6 +125,7 @@ public final class ScoreJob extends SparkJob {
     String predictionsPath = staging + "/" + Tables.PREDICTIONS;
     List<String> names = plan.names();
     PassCounters counters = PassCounters.create(spark.sparkContext(), names);
+    CountsAccumulator counts = plan.newCounts(spark, "prediction counts");
     Dataset<Row> todo = images;
     Dataset<Row> remaining = null;
     long rows = total;
@@ -145,7 +146,7 @@ public final class ScoreJob extends SparkJob {
     long p0 = System.nanoTime();
     try (LiveCount live = new LiveCount(spark.sparkContext(), counters.done());
         Progress p = new Progress(what, rows, live, progressIntervalMillis, out)) {
-      plan.predictions(todo, classOf, counters, runId)
+      plan.predictions(todo, classOf, counters, runId, counts)
           .write()
           .mode(SaveMode.Append)
           .partitionBy("run_id", "model")
@@ -158,14 +159,10 @@ public final class ScoreJob extends SparkJob {
     }
     long t3 = System.nanoTime();
 
-    // 4. Metrics, from the written predictions: one aggregation for all models.
-    step(runId, "metrics");
-    Map<String, PredictionCounts> counts = ModelMetrics.counts(HadoopFiles.exists(predictionsPath, hadoop)
-        ? spark.read().schema(Tables.predictions(config.output().logits())).parquet(predictionsPath)
-            .where(col("run_id").equalTo(runId)) : null, names);
+    // 4. Metrics, from the counts the writing tasks kept: no second pass over the predictions.
     List<PredictionCounts.Summary> summaries = new ArrayList<>();
     for (ResolvedModel m : models) {
-      summaries.add(counts.get(m.name()).summary(m.labels()));
+      summaries.add(counts.value().getOrDefault(m.name(), new PredictionCounts()).summary(m.labels()));
     }
     double[] wall = PassTime.split(passWall, counters.decodeNanos().value(),
         summaries.stream().mapToLong(PredictionCounts.Summary::images).toArray(),

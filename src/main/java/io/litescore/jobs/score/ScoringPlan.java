@@ -72,6 +72,13 @@ public final class ScoringPlan {
     return models;
   }
 
+  /** A fresh counter of prediction rows, registered with the session's context. */
+  public CountsAccumulator newCounts(SparkSession spark, String name) {
+    CountsAccumulator c = new CountsAccumulator();
+    spark.sparkContext().register(c, name);
+    return c;
+  }
+
   public List<String> names() {
     return models.stream().map(ResolvedModel::name).toList();
   }
@@ -114,16 +121,17 @@ public final class ScoringPlan {
 
   /**
    * The {@code predictions} rows of {@code todo} (listing rows, see {@link #withScoreIf}): one pass of every
-   * classifier, then one row per (image, model); {@code classOf} maps each model's dataset labels to its classes.
+   * classifier, then one row per (image, model); {@code classOf} maps each model's dataset labels to its classes;
+   * {@code counts} (registered with the context) counts the rows for the metrics once they are written.
    */
   public Dataset<Row> predictions(Dataset<Row> todo, List<Map<String, Integer>> classOf, PassCounters counters,
-      String runId) {
+      String runId, CountsAccumulator counts) {
     List<PredictionRows.Model> rowModels = new ArrayList<>();
     for (int i = 0; i < models.size(); i++) {
       rowModels.add(new PredictionRows.Model(models.get(i).name(), classOf.get(i), todo.schema().size() + i));
     }
     return ImageClassifier.transformAll(todo, classifiers, models, counters)
-        .flatMap(new PredictionRows(runId, rowModels, config.output().topK(), config.output().logits()),
+        .flatMap(new PredictionRows(runId, rowModels, config.output().topK(), config.output().logits(), counts),
             Encoders.row(Tables.predictions(config.output().logits())));
   }
 

@@ -7,7 +7,6 @@ import io.litescore.io.HadoopFiles;
 import io.litescore.jobs.SparkJob;
 import io.litescore.jobs.score.ImageListing;
 import io.litescore.jobs.score.LabelMap;
-import io.litescore.jobs.score.ModelMetrics;
 import io.litescore.jobs.score.RunInfo;
 import io.litescore.jobs.score.RunPublisher;
 import io.litescore.jobs.score.ScoreJob;
@@ -169,10 +168,11 @@ public final class StreamScoreJob extends SparkJob {
     step(runId, "batch " + batchId);
     Dataset<Row> listed = tableSchema == null ? batch
         : batch.select(ImageListing.TableView.of(tableSchema, config.dataset(), "b" + batchId + "-").columns());
-    plan.predictions(plan.withScoreIf(listed, false), classOf, counters, runId)
+    var rowCounts = plan.newCounts(spark, "prediction counts, batch " + batchId);
+    plan.predictions(plan.withScoreIf(listed, false), classOf, counters, runId, rowCounts)
         .write().mode(SaveMode.Overwrite).partitionBy("run_id", "model").parquet(staged + "/" + Tables.PREDICTIONS);
-    Map<String, PredictionCounts> counts = ModelMetrics.counts(spark.read()
-        .schema(Tables.predictions(config.output().logits())).parquet(staged + "/" + Tables.PREDICTIONS), names);
+    Map<String, PredictionCounts> counts = new LinkedHashMap<>();
+    names.forEach(n -> counts.put(n, rowCounts.value().getOrDefault(n, new PredictionCounts())));
     double wall = (System.nanoTime() - t0) / 1e9;
     long[] perModel = names.stream().mapToLong(n -> counts.get(n).totals()[0]).toArray();
     long n = java.util.Arrays.stream(perModel).max().orElse(0);
