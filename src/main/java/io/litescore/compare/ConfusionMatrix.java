@@ -24,25 +24,31 @@ public final class ConfusionMatrix {
 
   /** Accumulates counts; the same cell may be added more than once (the counts add up). */
   public static final class Builder {
-    private final Map<Integer, String> names = new TreeMap<>();
+    /** Class names as predictions give them (the model's), and as labels do (the dataset's, maybe mapped). */
+    private final Map<Integer, String> predicted = new TreeMap<>();
+    private final Map<Integer, String> labelled = new TreeMap<>();
     private final Map<Long, Long> cells = new TreeMap<>();
 
     /**
      * Adds {@code n} images of class {@code trueIndex} ({@code trueLabel}) predicted as {@code predIndex}.
      *
-     * @throws IllegalArgumentException when an index was seen with another name, or {@code n} is negative
+     * A class is named as the model's predictions name it; a class never predicted keeps its dataset label (which
+     * a {@code dataset.label-map} may have mapped to it, e.g. a WordNet id).
+     *
+     * @throws IllegalArgumentException when an index was seen with another name on the same side, or {@code n} is
+     *     negative
      */
     public Builder add(int trueIndex, String trueLabel, int predIndex, String predLabel, long n) {
       if (n < 0) {
         throw new IllegalArgumentException("Cannot count " + n + " images of " + trueLabel + " as " + predLabel);
       }
-      name(trueIndex, trueLabel);
-      name(predIndex, predLabel);
+      name(labelled, trueIndex, trueLabel);
+      name(predicted, predIndex, predLabel);
       cells.merge(((long) trueIndex << 32) | (predIndex & 0xffffffffL), n, Long::sum);
       return this;
     }
 
-    private void name(int index, String label) {
+    private static void name(Map<Integer, String> names, int index, String label) {
       if (index < 0) {
         throw new IllegalArgumentException("Cannot count class " + label + ": negative index " + index);
       }
@@ -54,6 +60,8 @@ public final class ConfusionMatrix {
     }
 
     public ConfusionMatrix build() {
+      Map<Integer, String> names = new TreeMap<>(labelled);
+      names.putAll(predicted);
       List<Integer> indices = new ArrayList<>(names.keySet());
       Map<Integer, Integer> position = new TreeMap<>();
       for (int i = 0; i < indices.size(); i++) {

@@ -67,7 +67,7 @@ class LabelMapTest {
   }
 
   @Test
-  void wordNetFoldersMapToClassNamesOrIndices() {
+  void wordNetFoldersMapToClassNamesOrIndices() throws Exception {
     Path data = tree("imagenet-style", WNIDS, 3);
     // by name for two classes, by index for the third
     Path map = csv("wnid.csv", "dataset_label,class\nn01440764,red\nn01443537,green\nn01484850,2\nn09999999,blue\n");
@@ -88,6 +88,14 @@ class LabelMapTest {
       support.put(c.getAs("class"), c.getAs("support"));
     }
     assertThat(support).containsOnlyKeys("red", "green", "blue").containsValues(3L);
+
+    // compare names each class as the model does; the dataset's labels stay in confusion.csv's label column
+    var c = new io.litescore.jobs.compare.CompareJob(SharedSpark.get(), io.litescore.jobs.compare.CompareJob.Options
+        .of(List.of(dir.resolve("out").toString()), List.of("mapped"), dir.resolve("report").toString()),
+        new PrintStream(new ByteArrayOutputStream())).run();
+    assertThat(c.rows()).singleElement().satisfies(row -> assertThat(row.score().top1()).isEqualTo(1.0));
+    String confusion = java.nio.file.Files.readString(dir.resolve("report/confusion.csv"));
+    assertThat(confusion).contains("mapped,colours,n01440764,0,red,0,3");
   }
 
   @Test
