@@ -1,6 +1,6 @@
 package io.litescore.cli;
 
-import io.litescore.bench.BenchData;
+import io.litescore.jobs.bench.BenchData;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -83,8 +83,10 @@ final class ScoreCommand implements Callable<Integer> {
           - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()))) / 1e3;
       double total = jvm + session + (System.nanoTime() - t0) / 1e9;
       out.printf(java.util.Locale.ROOT, "Time: JVM start %.1f s, Spark session %.1f s, models %.1f s, listing %.1f s, "
-          + "scoring pass %.1f s, metrics %.1f s, publish %.1f s: the pass is %.0f%% of %.1f s%n", jvm, session,
-          t.models(), t.listing(), t.pass(), t.metrics(), t.publish(), 100 * t.pass() / total, total);
+          + "%sscoring pass %.1f s, metrics %.1f s, publish %.1f s: the pass is %.0f%% of %.1f s%n", jvm, session,
+          t.models(), t.listing(), t.incremental() > 0 ? String.format(java.util.Locale.ROOT, "images not scored "
+          + "yet %.1f s, ", t.incremental()) : "", t.pass(), t.metrics(), t.publish(), 100 * t.pass() / total,
+          total);
       out.printf("%nRun %s: %d images x %d models in %.1f s. Output: %s/{predictions,metrics,class_metrics}%n",
           result.runId(), result.images(), result.models().size(), (System.nanoTime() - t0) / 1e9,
           result.output());

@@ -124,10 +124,16 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
   private static ImageListing unlabeled(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
     String root = root(ds, conf);
     List<Row> here = walkHere(spark, ds, conf, root, false);
-    Dataset<Row> images = here != null ? spark.createDataFrame(here, SCHEMA)
+    Dataset<Row> images = here != null ? rows(spark, here)
         : files(spark, ds, conf, root).select(col("path"), lit(null).cast("string").as("label"), col("length"),
             col("modified"));
     return new ImageListing(images, new TreeSet<>(), ds.labelsAreIndices(), true, here);
+  }
+
+  /** Rows listed here as a DataFrame, without copying them into the plan (a local relation of 100k rows is slow). */
+  private static Dataset<Row> rows(SparkSession spark, List<Row> rows) {
+    return spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(rows, Math.max(1, spark.sparkContext().defaultParallelism())), SCHEMA);
   }
 
   /**
@@ -206,7 +212,7 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
     }
     String prefix = root.endsWith("/") ? root : root + "/";
     List<Row> here = walkHere(spark, ds, conf, root, true);
-    Dataset<Row> images = here != null ? spark.createDataFrame(here, SCHEMA) : files(spark, ds, conf, root).map(
+    Dataset<Row> images = here != null ? rows(spark, here) : files(spark, ds, conf, root).map(
         (MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), labelOf(prefix, r.getString(0)), r.getLong(1),
             r.getLong(2)),
         Encoders.row(SCHEMA));

@@ -49,9 +49,9 @@ public final class ScoreJob extends SparkJob {
     }
   }
 
-  /** Wall seconds of each step of a run. */
-  public record Timings(double models, double listing, double pass, double metrics, double publish,
-      double passCpuSeconds) {}
+  /** Wall seconds of each step of a run ({@code incremental}: finding the images not scored yet, else 0). */
+  public record Timings(double models, double listing, double incremental, double pass, double metrics,
+      double publish, double passCpuSeconds) {}
 
   /** Default partition size: a few seconds of work per task, small enough to spread over every core. */
   static final int IMAGES_PER_PARTITION = 256;
@@ -129,6 +129,7 @@ public final class ScoreJob extends SparkJob {
     Dataset<Row> todo = images;
     Dataset<Row> remaining = null;
     long rows = total;
+    long i0 = System.nanoTime();
     if (config.run().incremental()) {
       step(runId, "find images not scored yet");
       remaining = notYetScored(listed, models, output, runId);
@@ -138,6 +139,7 @@ public final class ScoreJob extends SparkJob {
       out.printf("Incremental: %d of %d images not scored before by at least one model%n", rows, total);
     }
     todo = plan.withScoreIf(todo, config.run().incremental());
+    double incremental = config.run().incremental() ? (System.nanoTime() - i0) / 1e9 : 0;
     String what = models.size() == 1 ? models.get(0).name() : models.size() + " models";
     step(runId, "score " + what);
     Timestamp startedAt = Timestamp.from(Instant.now());
@@ -188,8 +190,10 @@ public final class ScoreJob extends SparkJob {
         + "preprocessing %.1f CPU s%s%n", rows, models.size(), passWall, counters.decodeNanos().value() / 1e9,
         spark.sparkContext().isLocal() ? String.format(Locale.ROOT, "; this JVM (driver and executor) used %.1f "
             + "CPU s", passCpu) : "");
-    images.unpersist(false);
-    listed.unpersist(false);
+    if (!here && listing.listed()) {
+      images.unpersist(false);
+      listed.unpersist(false);
+    }
     long t4 = System.nanoTime();
 
     // 5. The run's tables, then publish.
@@ -202,8 +206,8 @@ public final class ScoreJob extends SparkJob {
     }
     done();
     long t5 = System.nanoTime();
-    Timings timings = new Timings((t1 - t0) / 1e9, (t2 - t1) / 1e9, passWall, (t4 - t3) / 1e9, (t5 - t4) / 1e9,
-        passCpu);
+    Timings timings = new Timings((t1 - t0) / 1e9, (t2 - t1) / 1e9, incremental, passWall, (t4 - t3) / 1e9,
+        (t5 - t4) / 1e9, passCpu);
     return new Result(runId, output, total, List.copyOf(results), timings);
   }
 

@@ -1,4 +1,4 @@
-package io.litescore.bench;
+package io.litescore.jobs.bench;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

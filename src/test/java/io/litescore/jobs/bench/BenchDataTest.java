@@ -1,4 +1,4 @@
-package io.litescore.bench;
+package io.litescore.jobs.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
