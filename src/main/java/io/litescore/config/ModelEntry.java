@@ -11,11 +11,6 @@ public sealed interface ModelEntry extends Serializable {
   /** A TorchScript file, run by libtorch. */
   record TorchScript(String uri) implements ModelEntry {
     @Override
-    public String field() {
-      return "uri";
-    }
-
-    @Override
     public String location() {
       return uri;
     }
@@ -28,11 +23,6 @@ public sealed interface ModelEntry extends Serializable {
 
   /** An ONNX file ({@code uri} ending in {@code .onnx}), run by ONNX Runtime. */
   record Onnx(String uri) implements ModelEntry {
-    @Override
-    public String field() {
-      return "uri";
-    }
-
     @Override
     public String location() {
       return uri;
@@ -109,7 +99,9 @@ public sealed interface ModelEntry extends Serializable {
   }
 
   /** The field that names the file or folder the entry is read from: {@code uri}, {@code weights}, {@code artifact}. */
-  String field();
+  default String field() {
+    return "uri";
+  }
 
   /** That file or folder. */
   String location();

@@ -40,18 +40,7 @@ public sealed interface ModelSource extends Serializable {
 
     @Override
     public Model materialise(byte[] bytes, DeviceChoice device, int threads) {
-      Model model = Model.newInstance(name, device(device), "PyTorch");
-      try {
-        model.load(new ByteArrayInputStream(bytes));
-        return model;
-      } catch (IOException e) {
-        model.close();
-        throw new UncheckedIOException("Cannot load model '" + name + "': " + e.getMessage(), e);
-      } catch (MalformedModelException | RuntimeException e) {
-        model.close();
-        throw new IllegalStateException("Cannot load model '" + name + "': not a TorchScript file libtorch can "
-            + "read (" + e.getMessage() + ")", e);
-      }
+      return load(Model.newInstance(name, device(device), "PyTorch"), bytes, null, "a TorchScript file libtorch");
     }
   }
 
@@ -119,21 +108,26 @@ public sealed interface ModelSource extends Serializable {
       // the engine's first NDManager asks whether CUDA works and warns when not: quiet unless a GPU was asked for
       Model model = Quiet.unless(device.gpu(), "ai.djl.onnxruntime.engine.OrtEngine",
           () -> Model.newInstance(name, device(device), "OnnxRuntime"));
-      try {
-        model.load(new ByteArrayInputStream(bytes), java.util.Map.of(
-            "intraOpNumThreads", Integer.toString(Math.max(1, threads)),
-            "interOpNumThreads", "1",
-            "executionMode", "SEQUENTIAL",
-            "optLevel", "ALL_OPT"));
-        return model;
-      } catch (IOException e) {
-        model.close();
-        throw new UncheckedIOException("Cannot load model '" + name + "': " + e.getMessage(), e);
-      } catch (MalformedModelException | RuntimeException e) {
-        model.close();
-        throw new IllegalStateException("Cannot load model '" + name + "': not an ONNX model ONNX Runtime can "
-            + "read (" + e.getMessage() + ")", e);
-      }
+      return load(model, bytes, java.util.Map.of(
+          "intraOpNumThreads", Integer.toString(Math.max(1, threads)),
+          "interOpNumThreads", "1",
+          "executionMode", "SEQUENTIAL",
+          "optLevel", "ALL_OPT"), "an ONNX model ONNX Runtime");
+    }
+  }
+
+  /** Loads {@code bytes} into {@code model} (closed when it cannot); {@code what} names what it must be. */
+  private static Model load(Model model, byte[] bytes, java.util.Map<String, ?> options, String what) {
+    try {
+      model.load(new ByteArrayInputStream(bytes), options);
+      return model;
+    } catch (IOException e) {
+      model.close();
+      throw new UncheckedIOException("Cannot load model '" + model.getName() + "': " + e.getMessage(), e);
+    } catch (MalformedModelException | RuntimeException e) {
+      model.close();
+      throw new IllegalStateException("Cannot load model '" + model.getName() + "': not " + what + " can read ("
+          + e.getMessage() + ")", e);
     }
   }
 
