@@ -61,7 +61,8 @@ public final class ScoringPlan {
       classifiers.add(c);
       models.add(m);
       out.printf("Model %s: %s (%d bytes, sha256 %s), %d classes, %s%n", m.name(),
-          m.source() instanceof ModelSource.Zoo z ? z.arch() + " (zoo, BatchNorm folded)" : spec.entry().location(),
+          m.source() instanceof ModelSource.Zoo z ? z.arch() + " (zoo, BatchNorm folded, "
+              + (z.onnxRuntime() ? "ONNX Runtime on CPU" : "libtorch") + ")" : spec.entry().location(),
           m.sizeBytes(), m.sha256().substring(0, 12), m.labels().size(), m.preprocessing());
     }
     return new ScoringPlan(config, classifiers, models,
