@@ -1,10 +1,8 @@
 package io.litescore.config;
 
-import io.litescore.image.Preprocessing;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The whole configuration of one {@code score} run, parsed and validated once on the driver by {@link

@@ -15,8 +15,6 @@ import io.litescore.config.ScoreConfig;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.hadoop.conf.Configuration;

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.litescore.config.ConfigError;
 import io.litescore.config.ScoreConfig;
-import io.litescore.io.HadoopFiles;
 import io.litescore.jobs.SparkJob;
 import io.litescore.metrics.PassTime;
 import io.litescore.metrics.PredictionCounts;
