@@ -62,24 +62,28 @@ import org.apache.spark.sql.types.StructType;
  * and writes.
  */
 public final class CompareJob extends SparkJob {
+  /**
+   * {@code comparison/}: the score run's {@code metrics} columns (their types from {@link Tables#METRICS_SCHEMA};
+   * nullable where older runs lack them), then the Pareto flag, the ranks and the confidence.
+   */
   static final StructType COMPARISON = new StructType()
-      .add("run_id", DataTypes.StringType, false)
-      .add("model", DataTypes.StringType, false)
-      .add("dataset", DataTypes.StringType, true)
-      .add("images", DataTypes.LongType, false)
-      .add("scored", DataTypes.LongType, false)
-      .add("failed", DataTypes.LongType, false)
-      .add("top1", DataTypes.DoubleType, true)
-      .add("top5", DataTypes.DoubleType, true)
-      .add("mean_class_accuracy", DataTypes.DoubleType, true)
-      .add("images_per_second", DataTypes.DoubleType, false)
-      .add("wall_seconds", DataTypes.DoubleType, false)
-      .add("params", DataTypes.LongType, true)
-      .add("model_bytes", DataTypes.LongType, true)
-      .add("model_sha256", DataTypes.StringType, true)
-      .add("batch_size", DataTypes.IntegerType, true)
-      .add("threads", DataTypes.IntegerType, true)
-      .add("device", DataTypes.StringType, true)
+      .add(metric("run_id", false))
+      .add(metric("model", false))
+      .add(metric("dataset", true))
+      .add(metric("images", false))
+      .add(metric("scored", false))
+      .add(metric("failed", false))
+      .add(metric("top1", true))
+      .add(metric("top5", true))
+      .add(metric("mean_class_accuracy", true))
+      .add(metric("images_per_second", false))
+      .add(metric("wall_seconds", false))
+      .add(metric("params", true))
+      .add(metric("model_bytes", true))
+      .add(metric("model_sha256", true))
+      .add(metric("batch_size", true))
+      .add(metric("threads", true))
+      .add(metric("device", true))
       .add("pareto_front", DataTypes.BooleanType, false)
       .add("rank_top1", DataTypes.IntegerType, true)
       .add("rank_top5", DataTypes.IntegerType, true)
@@ -89,6 +93,10 @@ public final class CompareJob extends SparkJob {
       .add("rank_model_bytes", DataTypes.IntegerType, true)
       .add("mean_confidence", DataTypes.DoubleType, true)
       .add("median_confidence", DataTypes.DoubleType, true);
+
+  private static org.apache.spark.sql.types.StructField metric(String name, boolean nullable) {
+    return DataTypes.createStructField(name, Tables.METRICS_SCHEMA.apply(name).dataType(), nullable);
+  }
 
   /** {@code agreement/}: one row per pair of compared models, a before b in comparison order. */
   static final StructType AGREEMENT = new StructType()
