@@ -325,11 +325,20 @@ public final class HeadlessChromium implements AutoCloseable {
     } catch (Exception ignored) {
       // the browser is stopped below in any case
     }
+    // Chromium's helper processes (renderer, zygote, crash handler) outlive the browser for a moment and still
+    // write into the profile folder: stop them too, so the test's temporary folder can be deleted
+    java.util.List<ProcessHandle> helpers = process.descendants().toList();
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+      for (ProcessHandle h : helpers) {
+        h.destroyForcibly(); // the browser is gone: nothing of theirs is worth waiting for
+      }
+      // killed processes write nothing more once the signal lands (their exit may never be reaped in a container
+      // whose init does not reap orphans, so it is not awaited)
+      Thread.sleep(200);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
