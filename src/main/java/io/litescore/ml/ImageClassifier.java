@@ -448,7 +448,6 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
           + "with the images (binary, URI string, or struct with 'bytes')");
     }
     ImageInput.of(schema, in, string(lengthCol));
-    keys().entry();
     toEntry();
     String out = getOutputCol();
     if (Arrays.asList(schema.fieldNames()).contains(out)) {

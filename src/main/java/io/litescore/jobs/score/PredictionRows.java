@@ -35,6 +35,8 @@ final class PredictionRows implements FlatMapFunction<Row, Row> {
   private final int logitsField;
   private final int error;
   private final CountsAccumulator counts;
+  /** Reused for every row of the task: each model's turn ends with build() or clear(), so it starts empty. */
+  private transient Tables.RowBuilder row;
 
   /** @param counts where each row is counted for the run's metrics; null for none */
   PredictionRows(String runId, List<Model> models, int topK, boolean logits, CountsAccumulator counts) {
@@ -55,7 +57,9 @@ final class PredictionRows implements FlatMapFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Row in) {
-    Tables.RowBuilder row = new Tables.RowBuilder(Tables.predictions(logits));
+    if (row == null) {
+      row = new Tables.RowBuilder(Tables.predictions(logits));
+    }
     List<Row> out = new ArrayList<>(models.size());
     String path = in.getString(ImageListing.PATH);
     String label = in.isNullAt(ImageListing.LABEL) ? null : in.getString(ImageListing.LABEL);
