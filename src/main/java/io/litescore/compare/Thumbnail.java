@@ -44,7 +44,7 @@ public final class Thumbnail {
     BufferedImage out = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
     byte[] px = rgb.pixels();
-    for (int i = 0; i < px.length; i += 3) {
+    for (int i = 0, n = rgb.width() * rgb.height() * 3; i < n; i += 3) {
       bgr[i] = px[i + 2];
       bgr[i + 1] = px[i + 1];
       bgr[i + 2] = px[i];

@@ -73,10 +73,19 @@ public final class ImageDecoder {
    * OpenCV's natives do not load, is decoded exactly. {@code minShortSide <= 0} is exact decoding.
    */
   public RgbImage decode(byte[] bytes, int minShortSide) throws ImageDecodeException {
+    return decode(bytes, minShortSide, null);
+  }
+
+  /**
+   * Like {@link #decode(byte[], int)}, the pixels (of images the native codecs decode) landing in {@code reuse}'s
+   * buffers: the image is valid until the next decode into the same buffers. Scoring tasks decode this way, one
+   * {@link DecodeBuffers} per thread. {@code reuse} may be null (fresh buffers).
+   */
+  public RgbImage decode(byte[] bytes, int minShortSide, DecodeBuffers reuse) throws ImageDecodeException {
     if (bytes.length == 0) {
       throw new ImageDecodeException("empty file (0 bytes)");
     }
-    RgbImage img = native_(bytes, minShortSide);
+    RgbImage img = native_(bytes, minShortSide, reuse);
     return img != null ? img : imageIo(bytes);
   }
 
@@ -97,14 +106,14 @@ public final class ImageDecoder {
    * {@code minShortSide > 0}), after checking the size in the header against the limit; null for anything else, or
    * when OpenCV refuses the file, which then goes through ImageIO and its precise error messages.
    */
-  private RgbImage native_(byte[] bytes, int minShortSide) throws ImageDecodeException {
+  private RgbImage native_(byte[] bytes, int minShortSide, DecodeBuffers reuse) throws ImageDecodeException {
     JpegHeader jpeg = JpegHeader.read(bytes);
     if (jpeg != null) {
       checkPixels(jpeg.width(), jpeg.height());
       if (!jpeg.complete() || (jpeg.components() != 3 && jpeg.components() != 1) || !useOpenCv()) {
         return null;
       }
-      return OpenCvDecoder.decode(bytes, minShortSide > 0 ? jpeg.reduction(minShortSide) : 1);
+      return OpenCvDecoder.decode(bytes, minShortSide > 0 ? jpeg.reduction(minShortSide) : 1, reuse);
     }
     int[] png = pngSize(bytes);
     if (png != null) {
@@ -121,7 +130,7 @@ public final class ImageDecoder {
         LOG.fine("PNG: ancillary chunks " + chunks.dropped() + " left out before libpng (PIL ignores them too)");
       }
       return chunks.gray16() ? OpenCvDecoder.decodeGray16Clipped(bytes, chunks.spans())
-          : OpenCvDecoder.decode(bytes, chunks.spans(), 1);
+          : OpenCvDecoder.decode(bytes, chunks.spans(), 1, reuse);
     }
     WebpHeader webp = WebpHeader.read(bytes);
     if (webp != null) {
@@ -134,7 +143,7 @@ public final class ImageDecoder {
       if (!useOpenCv()) {
         return null; // TwelveMonkeys' reader
       }
-      RgbImage img = OpenCvDecoder.decode(bytes, 1);
+      RgbImage img = OpenCvDecoder.decode(bytes, 1, reuse);
       if (img == null) {
         // libwebp, PIL's decoder, refuses it (OpenCV logs one line on stderr about it)
         throw new ImageDecodeException("corrupt WebP data: libwebp cannot decode it");

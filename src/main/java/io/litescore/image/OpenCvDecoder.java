@@ -55,15 +55,16 @@ final class OpenCvDecoder {
   }
 
   /** The whole of {@code bytes} decoded at 1/{@code factor} scale (1 = full size), or null when OpenCV cannot. */
-  static RgbImage decode(byte[] bytes, int factor) {
-    return decode(bytes, new int[] {0, bytes.length}, factor);
+  static RgbImage decode(byte[] bytes, int factor, DecodeBuffers reuse) {
+    return decode(bytes, new int[] {0, bytes.length}, factor, reuse);
   }
 
   /**
    * The stream made of the spans {@code (offset, length)} of {@code bytes} (see {@link PngChunks#spans}), decoded at
-   * 1/{@code factor} scale, or null when OpenCV cannot decode it.
+   * 1/{@code factor} scale, or null when OpenCV cannot decode it. With {@code reuse} (may be null) the encoded
+   * bytes are copied into, and the pixels copied out to, that thread's kept buffers.
    */
-  static RgbImage decode(byte[] bytes, int[] spans, int factor) {
+  static RgbImage decode(byte[] bytes, int[] spans, int factor, DecodeBuffers reuse) {
     int flags = IMREAD_IGNORE_ORIENTATION | switch (factor) {
       case 1 -> IMREAD_COLOR_RGB;
       // the reduced modes have no RGB variant: BGR, swapped below (small images)
@@ -72,21 +73,25 @@ final class OpenCvDecoder {
       case 8 -> IMREAD_REDUCED_COLOR_8;
       default -> throw new IllegalArgumentException("Cannot reduce a JPEG by " + factor + ": expected 1, 2, 4 or 8");
     };
-    try (BytePointer data = stream(bytes, spans);
-        Mat encoded = new Mat(1, (int) data.capacity(), CV_8UC1, data);
+    BytePointer data = stream(bytes, spans, reuse);
+    try (Mat encoded = new Mat(1, (int) length(bytes, spans), CV_8UC1, data);
         Mat img = imdecode(encoded, flags)) {
       if (img == null || img.empty() || img.channels() != 3 || img.depth() != 0) {
         return null;
       }
-      byte[] px = pixels(img, 3);
+      byte[] px = pixels(img, 3, reuse);
       if (factor != 1) {
-        for (int i = 0; i < px.length; i += 3) {
+        for (int i = 0, n = img.cols() * img.rows() * 3; i < n; i += 3) {
           byte b = px[i];
           px[i] = px[i + 2];
           px[i + 2] = b;
         }
       }
       return new RgbImage(img.cols(), img.rows(), px);
+    } finally {
+      if (reuse == null || !reuse.owns(data)) {
+        data.close();
+      }
     }
   }
 
@@ -95,7 +100,7 @@ final class OpenCvDecoder {
    * 255 (it does not take the high byte). Null when OpenCV cannot decode it.
    */
   static RgbImage decodeGray16Clipped(byte[] bytes, int[] spans) {
-    try (BytePointer data = stream(bytes, spans);
+    try (BytePointer data = stream(bytes, spans, null);
         Mat encoded = new Mat(1, (int) data.capacity(), CV_8UC1, data);
         Mat img = imdecode(encoded, IMREAD_GRAYSCALE | IMREAD_ANYDEPTH | IMREAD_IGNORE_ORIENTATION)) {
       if (img == null || img.empty() || img.channels() != 1 || img.elemSize() != 2) {
@@ -121,15 +126,21 @@ final class OpenCvDecoder {
     }
   }
 
-  private static BytePointer stream(byte[] bytes, int[] spans) {
+  private static long length(byte[] bytes, int[] spans) {
     long total = 0;
     for (int i = 1; i < spans.length; i += 2) {
       total += spans[i];
     }
-    if (spans.length == 2 && spans[0] == 0 && spans[1] == bytes.length) {
+    return total;
+  }
+
+  /** The spans of {@code bytes} in one native buffer: {@code reuse}'s kept one, else a new one. */
+  private static BytePointer stream(byte[] bytes, int[] spans, DecodeBuffers reuse) {
+    long total = length(bytes, spans);
+    if (reuse == null && spans.length == 2 && spans[0] == 0 && spans[1] == bytes.length) {
       return new BytePointer(bytes);
     }
-    BytePointer p = new BytePointer(total);
+    BytePointer p = reuse != null ? reuse.encodedCapacity(total) : new BytePointer(total);
     long at = 0;
     for (int i = 0; i < spans.length; i += 2) {
       p.position(at).put(bytes, spans[i], spans[i + 1]);
@@ -138,12 +149,12 @@ final class OpenCvDecoder {
     return p.position(0);
   }
 
-  private static byte[] pixels(Mat img, int channels) {
+  private static byte[] pixels(Mat img, int channels, DecodeBuffers reuse) {
     int w = img.cols();
     int h = img.rows();
-    byte[] px = new byte[w * h * channels];
+    byte[] px = reuse != null ? reuse.pixels(w * h * channels) : new byte[w * h * channels];
     if (img.isContinuous()) {
-      img.data().get(px);
+      img.data().get(px, 0, w * h * channels);
     } else {
       for (int y = 0; y < h; y++) {
         img.ptr(y).get(px, y * w * channels, w * channels);

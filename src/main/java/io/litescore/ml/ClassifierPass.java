@@ -1,5 +1,6 @@
 package io.litescore.ml;
 
+import io.litescore.image.DecodeBuffers;
 import io.litescore.image.ImageDecodeException;
 import io.litescore.image.ImageDecoder;
 import io.litescore.image.Preprocessing;
@@ -69,16 +70,18 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
   private final int[] scoreIf;
   private final ImageInput input;
   private final Settings settings;
-  private final SerializableHadoopConf conf;
+  private final org.apache.spark.broadcast.Broadcast<SerializableHadoopConf> conf;
   private final PassCounters counters;
 
   /**
    * @param devices {@code runtime.device} per model: auto, cpu or gpu
    * @param scoreIf per model, the position of a boolean column that says whether to score the row (-1: every row)
+   * @param conf the Hadoop configuration for reading files, broadcast (each executor deserialises it once); null
+   *     when the rows carry their bytes
    * @param counters where to count; null for none
    */
   ClassifierPass(List<ResolvedModel> models, String[] devices, int[] scoreIf, ImageInput input, Settings settings,
-      SerializableHadoopConf conf, PassCounters counters) {
+      org.apache.spark.broadcast.Broadcast<SerializableHadoopConf> conf, PassCounters counters) {
     this.models = List.copyOf(models);
     this.devices = devices.clone();
     this.scoreIf = scoreIf.clone();
@@ -179,6 +182,8 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private final ArrayDeque<Future<Prepared>> pending = new ArrayDeque<>();
     private final ConcurrentLinkedQueue<Buffers> pool = new ConcurrentLinkedQueue<>();
+    /** Decoding memory, one set (one per spec) per batch being prepared, reused from batch to batch. */
+    private final ConcurrentLinkedQueue<DecodeBuffers[]> decodeBuffers = new ConcurrentLinkedQueue<>();
     private final ByteBuffer[] scratch = new ByteBuffer[models.size()];
     private boolean closed;
 
@@ -285,7 +290,25 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
 
     /** Reads, decodes (once per decode mode) and preprocesses (once per spec) every row some model wants. */
     private Prepared prepare(Prepared p) {
+      DecodeBuffers[] reuse = decodeBuffers.poll();
+      if (reuse == null) {
+        reuse = new DecodeBuffers[specs.size()];
+        Arrays.setAll(reuse, i -> new DecodeBuffers());
+      }
+      try {
+        return prepare(p, reuse);
+      } finally {
+        decodeBuffers.add(reuse);
+      }
+    }
+
+    /**
+     * Decodes into {@code reuse[s]} for spec {@code s}: an image decoded for one spec and shared with a later one of
+     * the same decode mode stays intact while the row is preprocessed.
+     */
+    private Prepared prepare(Prepared p, DecodeBuffers[] reuse) {
       long t0 = cpuNanos();
+      org.apache.hadoop.conf.Configuration hadoop = conf == null ? null : conf.value().get();
       for (int[] s : p.slot) {
         Arrays.fill(s, -1);
       }
@@ -309,7 +332,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
           continue;
         }
         try {
-          byte[] bytes = ClassifierPass.this.input.read(row, conf == null ? null : conf.get());
+          byte[] bytes = ClassifierPass.this.input.read(row, hadoop);
           if (ClassifierPass.this.input.readsFiles()) {
             FILES_READ.incrementAndGet();
           }
@@ -326,7 +349,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
               }
             }
             if (img == null) {
-              img = decoder.decode(bytes, spec.reduceTo());
+              img = decoder.decode(bytes, spec.reduceTo(), reuse[s]);
             }
             decoded[s] = img;
             spec.pre().apply(img, floats[s], p.filled[s] * spec.pre().tensorSize());

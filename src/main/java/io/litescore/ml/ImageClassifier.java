@@ -550,7 +550,9 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     ClassifierPass pass = new ClassifierPass(models, devices.toArray(new String[0]),
         scoreIf.stream().mapToInt(Integer::intValue).toArray(), input, settings,
-        input.readsFiles() ? new SerializableHadoopConf(hadoop) : null, counters);
+        // broadcast: each executor deserialises the configuration once, not every task
+        input.readsFiles() ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .broadcast(new SerializableHadoopConf(hadoop)) : null, counters);
     Dataset<Row> result = source.mapPartitions(pass, Encoders.row(out));
     CHAINS.put(result, new Chain(source, input, List.copyOf(models), List.copyOf(outputs), List.copyOf(devices),
         List.copyOf(scoreIf), settings));

@@ -44,6 +44,43 @@ class OpenCvParityTest {
     }
   }
 
+  /**
+   * Scoring tasks decode into buffers reused from image to image: the photos in turn (large after small, reduced
+   * after full, PNG after JPEG) give exactly the pixels of a fresh decode, and the buffer is reused, not regrown.
+   */
+  @Test
+  void reusedBuffersGiveTheSamePixels() throws Exception {
+    List<Path> photos;
+    try (Stream<Path> s = Files.list(Path.of("src/test/resources/reference/photos"))) {
+      photos = s.filter(p -> p.toString().matches(".*\\.(jpg|png|webp)")).sorted().toList();
+    }
+    assertThat(photos).hasSizeGreaterThanOrEqualTo(8);
+    ImageDecoder decoder = new ImageDecoder();
+    DecodeBuffers reuse = new DecodeBuffers();
+    java.util.Set<byte[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    int largest = 0;
+    for (int round = 0; round < 2; round++) {
+      for (Path p : photos) {
+        byte[] b = Files.readAllBytes(p);
+        for (int minShortSide : new int[] {0, 64}) {
+          RgbImage fresh = decoder.decode(b, minShortSide);
+          RgbImage reused = decoder.decode(b, minShortSide, reuse);
+          int n = fresh.width() * fresh.height() * 3;
+          largest = Math.max(largest, n);
+          assertThat(reused.width()).as(p + " " + minShortSide).isEqualTo(fresh.width());
+          assertThat(reused.height()).as(p + " " + minShortSide).isEqualTo(fresh.height());
+          assertThat(java.util.Arrays.copyOf(reused.pixels(), n)).as(p + " " + minShortSide)
+              .isEqualTo(fresh.pixels());
+          if (round == 1) {
+            arrays.add(reused.pixels());
+          }
+        }
+      }
+    }
+    assertThat(arrays).as("second round: every image lands in the one kept buffer").hasSize(1);
+    assertThat(arrays.iterator().next().length).isEqualTo(largest);
+  }
+
   @Test
   void badInputCorpusHasTheSameOutcomes() throws Exception {
     BadInputCorpus.write(dir);
