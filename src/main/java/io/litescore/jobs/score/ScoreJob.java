@@ -147,11 +147,12 @@ public final class ScoreJob extends SparkJob {
     long p0 = System.nanoTime();
     try (LiveCount live = new LiveCount(spark.sparkContext(), counters.done());
         Progress p = new Progress(what, rows, live, progressIntervalMillis, out)) {
-      plan.predictions(todo, classOf, counters, runId, counts)
+      Dataset<Row> scored = todo;
+      scoringWrite(() -> plan.predictions(scored, classOf, counters, runId, counts)
           .write()
           .mode(SaveMode.Append)
           .partitionBy("run_id", "model")
-          .parquet(predictionsPath);
+          .parquet(predictionsPath));
     }
     double passWall = (System.nanoTime() - p0) / 1e9;
     double passCpu = (processCpuNanos() - cpu0) / 1e9;

@@ -169,8 +169,8 @@ public final class StreamScoreJob extends SparkJob {
     Dataset<Row> listed = tableSchema == null ? batch
         : batch.select(ImageListing.TableView.of(tableSchema, config.dataset(), "b" + batchId + "-").columns());
     var rowCounts = plan.newCounts(spark, "prediction counts, batch " + batchId);
-    plan.predictions(plan.withScoreIf(listed, false), classOf, counters, runId, rowCounts)
-        .write().mode(SaveMode.Overwrite).partitionBy("run_id", "model").parquet(staged + "/" + Tables.PREDICTIONS);
+    scoringWrite(() -> plan.predictions(plan.withScoreIf(listed, false), classOf, counters, runId, rowCounts)
+        .write().mode(SaveMode.Overwrite).partitionBy("run_id", "model").parquet(staged + "/" + Tables.PREDICTIONS));
     Map<String, PredictionCounts> counts = new LinkedHashMap<>();
     names.forEach(n -> counts.put(n, rowCounts.value().getOrDefault(n, new PredictionCounts())));
     double wall = (System.nanoTime() - t0) / 1e9;
