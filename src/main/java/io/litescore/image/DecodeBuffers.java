@@ -15,6 +15,8 @@ public final class DecodeBuffers {
   static final int KEEP_BYTES = 48 << 20;
 
   private byte[] pixels = new byte[0];
+  private byte[] compressed = new byte[0];
+  private byte[] raw = new byte[0];
   private BytePointer encoded;
 
   /** A pixel array of at least {@code n} bytes, its contents undefined. */
@@ -26,6 +28,32 @@ public final class DecodeBuffers {
       pixels = new byte[n];
     }
     return pixels;
+  }
+
+  /** An array of at least {@code n} bytes that keeps what the previous call's array held (a PNG's IDAT stream). */
+  byte[] compressed(int n) {
+    if (compressed.length < n) {
+      compressed = java.util.Arrays.copyOf(compressed, Math.max(n, compressed.length + (compressed.length >> 1)));
+    }
+    return compressed;
+  }
+
+  /** An array of at least {@code n} bytes, its contents undefined (a PNG's inflated rows). */
+  byte[] raw(int n) {
+    if (raw.length < n) {
+      raw = new byte[n];
+    }
+    return raw;
+  }
+
+  /** Lets go of the PNG arrays when an image made them larger than {@link #KEEP_BYTES}. */
+  void trim() {
+    if (compressed.length > KEEP_BYTES) {
+      compressed = new byte[0];
+    }
+    if (raw.length > KEEP_BYTES) {
+      raw = new byte[0];
+    }
   }
 
   /** Native memory of at least {@code n} bytes, contents undefined. */

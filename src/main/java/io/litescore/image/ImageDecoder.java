@@ -129,8 +129,11 @@ public final class ImageDecoder {
       if (!chunks.dropped().isEmpty() && LOG.isLoggable(Level.FINE)) {
         LOG.fine("PNG: ancillary chunks " + chunks.dropped() + " left out before libpng (PIL ignores them too)");
       }
-      return chunks.gray16() ? OpenCvDecoder.decodeGray16Clipped(bytes, chunks.spans())
-          : OpenCvDecoder.decode(bytes, chunks.spans(), 1, reuse);
+      if (chunks.gray16()) {
+        return OpenCvDecoder.decodeGray16Clipped(bytes, chunks.spans());
+      }
+      RgbImage img = IsalPng.decode(bytes, chunks, reuse);
+      return img != null ? img : OpenCvDecoder.decode(bytes, chunks.spans(), 1, reuse);
     }
     WebpHeader webp = WebpHeader.read(bytes);
     if (webp != null) {
