@@ -27,15 +27,16 @@ final class IsalPng {
     if (a == null) {
       synchronized (IsalPng.class) {
         if (available == null) {
+          Throwable why = null;
           boolean ok;
           try {
             ok = new IntelInflater(true).load(null);
           } catch (Throwable t) {
-            LOG.log(Level.FINE, "Intel GKL's inflater does not load here: PNGs go through libpng", t);
+            why = t;
             ok = false;
           }
           if (!ok) {
-            LOG.fine("Intel GKL's inflater does not load here: PNGs go through libpng");
+            LOG.log(Level.FINE, "Intel GKL's inflater does not load here: PNGs go through libpng", why);
           }
           available = ok;
         }
