@@ -68,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--std", split = ",", paramLabel = "R,G,B", description = "Normalize std (1 or 3 values; default ImageNet).")
   float[] std = Preprocessing.IMAGENET_STD;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Default ${DEFAULT-VALUE}.")
+  @Option(names = "--seed", defaultValue = "42", description = "Seeds the weights' initialisation, the validation split and the batch order: the same seed, data and threads train the same model. Default ${DEFAULT-VALUE}.")
   long seed;
 
   @Option(names = "--threads", description = "libtorch and decode threads (default: all cores).")

@@ -59,6 +59,8 @@ public final class TrainModelJob {
   public Result run() throws IOException {
     Variant variant = Variant.named(o.arch());
     TorchRuntime.start(o.threads());
+    // the seed fixes the weights' initialisation too, not only the split and the batch order
+    ai.djl.engine.Engine.getEngine("PyTorch").setRandomSeed((int) o.seed());
     Preprocessing pre = new Preprocessing(o.resize(), o.inputSize(), o.mean(), o.std());
     long t0 = System.nanoTime();
     out.printf("Reading %s (%s)...%n", o.data(), pre);
