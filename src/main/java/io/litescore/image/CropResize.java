@@ -10,7 +10,7 @@ import java.nio.FloatBuffer;
  * height) is an identity pass here: one tap of weight 1.0, which gives back the same values.
  *
  * <p>The horizontal pass, where almost all the work is, runs on columns: a band of source rows is first transposed
- * into one int array per source column and channel (the band's rows side by side), so that each filter tap is one
+ * into one int array per source column and channel (the band's rows side by side, tile by tile), so that each filter tap is one
  * multiply-add over whole arrays at offset 0, which the JIT (C2, JDK 17) turns into vector instructions (it does not
  * for byte-to-int loops, nor for two arrays read at different offsets). Its result stays in columns, one int array
  * per output column and channel; the vertical pass resamples those arrays and writes, fused, either the uint8 crop
@@ -22,6 +22,8 @@ final class CropResize {
   private static final int HALF = 1 << (PRECISION_BITS - 1);
   /** Source rows per transposed band: 3 x span x BAND ints stay within a core's L2 for usual crops. */
   static final int BAND = 64;
+  /** Source columns per tile of the band's transposition. */
+  private static final int TILE = 64;
 
   /** Per-thread work arrays, grown as needed (a scoring task preprocesses on one or two threads). */
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -205,14 +207,18 @@ final class CropResize {
     for (int r0 = 0; r0 < n; r0 += BAND) {
       int m = Math.min(BAND, n - r0);
       int base = (y0 + r0) * stride + xs * 3;
-      for (int x = 0; x < span; x++) {
-        // down one column: m rows; a cache line of each row serves the next 20 columns too
-        int[] d = band[x];
-        int p = base + 3 * x;
-        for (int r = 0; r < m; r++, p += stride) {
-          d[r] = in[p] & 0xff;
-          d[BAND + r] = in[p + 1] & 0xff;
-          d[2 * BAND + r] = in[p + 2] & 0xff;
+      for (int x0 = 0; x0 < span; x0 += TILE) {
+        // a tile of TILE columns row by row: each row's bytes are read in order, and the tile's 64 rows touch their
+        // memory pages once per tile, not once per column (a third faster than going down each column)
+        int x1 = Math.min(span, x0 + TILE);
+        for (int r = 0; r < m; r++) {
+          int p = base + r * stride + 3 * x0;
+          for (int x = x0; x < x1; x++, p += 3) {
+            int[] d = band[x];
+            d[r] = in[p] & 0xff;
+            d[BAND + r] = in[p + 1] & 0xff;
+            d[2 * BAND + r] = in[p + 2] & 0xff;
+          }
         }
       }
       int[][] r0rows = rows[0];
@@ -221,21 +227,42 @@ final class CropResize {
       for (int xx = 0; xx < outW; xx++) {
         // all three channels and the whole band in one loop at offset 0 (rows past m: left-overs, never stored)
         java.util.Arrays.fill(acc, HALF);
-        int k0 = start[xx];
-        int x0 = first[xx] - xs;
-        for (int t = 0, taps0 = count[xx]; t < taps0; t++) {
-          int k = weights[k0 + t];
-          int[] col = band[x0 + t];
-          for (int i = 0; i < 3 * BAND; i++) {
-            acc[i] += col[i] * k;
-          }
-        }
+        accumulate(acc, 3 * BAND, band, first[xx] - xs, weights, start[xx], count[xx]);
         for (int r = 0; r < m; r++) {
           // weights are >= 0, so the sum is never below 0
           r0rows[r0 + r][xx] = Math.min(acc[r] >> PRECISION_BITS, 255);
           r1rows[r0 + r][xx] = Math.min(acc[BAND + r] >> PRECISION_BITS, 255);
           r2rows[r0 + r][xx] = Math.min(acc[2 * BAND + r] >> PRECISION_BITS, 255);
         }
+      }
+    }
+  }
+
+  /**
+   * {@code acc[i] += sum over t of src[from + t][i] * weights[k0 + t]} for {@code i < len}, {@code t < taps}: four
+   * taps per sweep over {@code acc} (a tenth faster than one: a quarter of the loads and stores of {@code acc}).
+   * The sums are the same ints in any order.
+   */
+  private static void accumulate(int[] acc, int len, int[][] src, int from, int[] weights, int k0, int taps) {
+    int t = 0;
+    for (; t + 3 < taps; t += 4) {
+      int ka = weights[k0 + t];
+      int kb = weights[k0 + t + 1];
+      int kc = weights[k0 + t + 2];
+      int kd = weights[k0 + t + 3];
+      int[] a = src[from + t];
+      int[] b = src[from + t + 1];
+      int[] c = src[from + t + 2];
+      int[] d = src[from + t + 3];
+      for (int i = 0; i < len; i++) {
+        acc[i] += a[i] * ka + b[i] * kb + c[i] * kc + d[i] * kd;
+      }
+    }
+    for (; t < taps; t++) {
+      int k = weights[k0 + t];
+      int[] a = src[from + t];
+      for (int i = 0; i < len; i++) {
+        acc[i] += a[i] * k;
       }
     }
   }
@@ -255,15 +282,7 @@ final class CropResize {
       int[][] rc = rows[c];
       for (int yy = 0; yy < crop; yy++) {
         java.util.Arrays.fill(acc, 0, crop, HALF);
-        int k0 = start[yy];
-        int r = first[yy] - y0;
-        for (int t = 0, n = count[yy]; t < n; t++) {
-          int k = weights[k0 + t];
-          int[] row = rc[r + t];
-          for (int i = 0; i < crop; i++) {
-            acc[i] += row[i] * k;
-          }
-        }
+        accumulate(acc, crop, rc, first[yy] - y0, weights, start[yy], count[yy]);
         if (tensor != null) {
           int o = c * plane + yy * crop;
           for (int i = 0; i < crop; i++) {
