@@ -14,7 +14,7 @@ import java.nio.FloatBuffer;
  * multiply-add over whole arrays at offset 0, which the JIT (C2, JDK 17) turns into vector instructions (it does not
  * for byte-to-int loops, nor for two arrays read at different offsets). Its result stays in columns, one int array
  * per output column and channel; the vertical pass resamples those arrays and writes, fused, either the uint8 crop
- * or the normalised float32 tensor in CHW order through a 256-entry table per channel holding exactly
+ * or the normalised float32 tensor, in CHW order or channels-last (HWC), through a 256-entry table per channel holding exactly
  * {@code ((v / 255f) - mean) / std}.
  */
 final class CropResize {
@@ -170,6 +170,12 @@ final class CropResize {
    */
   static void run(RgbImage src, int outW, int outH, int top, int left, int crop, float[][] tables, FloatBuffer out,
       int offset, byte[] bytesOut) {
+    run(src, outW, outH, top, left, crop, tables, false, out, offset, bytesOut);
+  }
+
+  /** As above; {@code hwc}: the tensor is written channels-last ({@code [y][x][c]}) instead of CHW. */
+  static void run(RgbImage src, int outW, int outH, int top, int left, int crop, float[][] tables, boolean hwc,
+      FloatBuffer out, int offset, byte[] bytesOut) {
     int w = src.width();
     int h = src.height();
     if (top < 0 || left < 0 || top + crop > outH || left + crop > outW) {
@@ -183,7 +189,7 @@ final class CropResize {
     Scratch s = SCRATCH.get();
     int[][][] rows = s.rows(crop, n);
     horizontal(src.pixels(), w, h, y0, n, ht, crop, s, rows);
-    vertical(rows, y0, vt, crop, tables, s, bytesOut);
+    vertical(rows, y0, vt, crop, tables, hwc, s, bytesOut);
     if (tables != null) {
       out.put(offset, s.tensor, 0, 3 * crop * crop);
     }
@@ -268,7 +274,7 @@ final class CropResize {
   }
 
   /** Vertical pass over whole rows, fused with the last step: tensor values through the tables, or uint8. */
-  private static void vertical(int[][][] rows, int y0, Taps vt, int crop, float[][] tables, Scratch s,
+  private static void vertical(int[][][] rows, int y0, Taps vt, int crop, float[][] tables, boolean hwc, Scratch s,
       byte[] bytesOut) {
     int[] first = vt.first();
     int[] count = vt.count();
@@ -284,9 +290,16 @@ final class CropResize {
         java.util.Arrays.fill(acc, 0, crop, HALF);
         accumulate(acc, crop, rc, first[yy] - y0, weights, start[yy], count[yy]);
         if (tensor != null) {
-          int o = c * plane + yy * crop;
-          for (int i = 0; i < crop; i++) {
-            tensor[o + i] = table[Math.min(acc[i] >> PRECISION_BITS, 255)];
+          if (hwc) {
+            int o = yy * crop * 3 + c;
+            for (int i = 0; i < crop; i++) {
+              tensor[o + 3 * i] = table[Math.min(acc[i] >> PRECISION_BITS, 255)];
+            }
+          } else {
+            int o = c * plane + yy * crop;
+            for (int i = 0; i < crop; i++) {
+              tensor[o + i] = table[Math.min(acc[i] >> PRECISION_BITS, 255)];
+            }
           }
         } else {
           int o = yy * crop * 3 + c;

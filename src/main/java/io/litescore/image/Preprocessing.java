@@ -82,13 +82,21 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
    * ({@link CropResize}); the values are torchvision's, bit for bit.
    */
   public void apply(RgbImage image, java.nio.FloatBuffer out, int offset) {
+    apply(image, out, offset, false);
+  }
+
+  /**
+   * As {@link #apply(RgbImage, java.nio.FloatBuffer, int)}, with {@code channelsLast}: the same values in HWC order
+   * ({@code [y][x][R, G, B]}), the memory layout libtorch's CPU convolutions run fastest on.
+   */
+  public void apply(RgbImage image, java.nio.FloatBuffer out, int offset, boolean channelsLast) {
     if (offset < 0 || offset + tensorSize() > out.limit()) {
       throw new IndexOutOfBoundsException("Cannot preprocess into floats [" + offset + ", " + (offset + tensorSize())
           + ") of a buffer of " + out.limit());
     }
     int[] size = resizedSize(image.width(), image.height(), resize);
     int[] origin = cropOrigin(size[0], size[1], crop);
-    CropResize.run(image, size[0], size[1], origin[0], origin[1], crop, tables(), out, offset, null);
+    CropResize.run(image, size[0], size[1], origin[0], origin[1], crop, tables(), channelsLast, out, offset, null);
   }
 
   /** Per channel, {@code ((v / 255f) - mean) / std} for v = 0..255 (ToTensor then Normalize, in float32). */

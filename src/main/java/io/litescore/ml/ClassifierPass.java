@@ -104,10 +104,6 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     }
     TorchRuntime.start(settings.threads(), gpuWanted);
     List<BatchScorer> scorers = new ArrayList<>();
-    Scoring scoring = new Scoring(rows, scorers);
-    if (task != null) {
-      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> scoring.close());
-    }
     try {
       for (int i = 0; i < models.size(); i++) {
         DeviceChoice device = DeviceChoice.choose(devices[i], gpus, TorchRuntime.gpuCount());
@@ -121,8 +117,12 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
         scorers.add(new BatchScorer(entry.model()));
       }
     } catch (RuntimeException | Error e) {
-      scoring.close();
+      scorers.forEach(BatchScorer::close);
       throw e;
+    }
+    Scoring scoring = new Scoring(rows, scorers);
+    if (task != null) {
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> scoring.close());
     }
     return scoring;
   }
@@ -142,7 +142,8 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
   }
 
   /** A tensor layout several models can share: the same preprocessing and decode mode. */
-  private record Spec(Preprocessing pre, boolean fast) {
+  /** How a model's tensors are made: models with equal specs share them. */
+  private record Spec(Preprocessing pre, boolean fast, boolean channelsLast) {
     int reduceTo() {
       return fast ? pre.resize() : 0;
     }
@@ -193,7 +194,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
       int rows = 1;
       for (int i = 0; i < models.size(); i++) {
         ResolvedModel m = models.get(i);
-        Spec s = new Spec(m.preprocessing(), m.spec().fastDecode());
+        Spec s = new Spec(m.preprocessing(), m.spec().fastDecode(), scorers.get(i).channelsLast());
         int at = specs.indexOf(s);
         if (at < 0) {
           at = specs.size();
@@ -352,7 +353,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
               img = decoder.decode(bytes, spec.reduceTo(), reuse[s]);
             }
             decoded[s] = img;
-            spec.pre().apply(img, floats[s], p.filled[s] * spec.pre().tensorSize());
+            spec.pre().apply(img, floats[s], p.filled[s] * spec.pre().tensorSize(), spec.channelsLast());
             p.slot[s][r] = p.filled[s]++;
           }
         } catch (ImageInput.NoImage e) {
@@ -427,7 +428,8 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
           int k = Math.min(chunk, rows.size() - from);
           ByteBuffer view = source.duplicate().position(from * size * Float.BYTES).slice()
               .order(ByteOrder.nativeOrder());
-          float[][] logits = scorers.get(m).logits(new TensorBatch(view, k, 3, pre.crop(), pre.crop()));
+          float[][] logits = scorers.get(m).logits(new TensorBatch(view, k, 3, pre.crop(), pre.crop(),
+              specs.get(s).channelsLast()));
           for (int i = 0; i < k; i++) {
             out[m][rows.get(from + i)] = prediction(model, logits[i]);
           }

@@ -73,7 +73,7 @@ public record ResolvedModel(ModelSpec spec, ModelSource source, Preprocessing pr
     int crop = m.preprocessing().crop();
     float[][] out;
     try (BatchScorer scorer = new BatchScorer(model)) {
-      out = scorer.logits(new TensorBatch(new float[3 * crop * crop], 1, 3, crop, crop));
+      out = scorer.logits(new TensorBatch(new float[3 * crop * crop], 1, 3, crop, crop, scorer.channelsLast()));
     } catch (RuntimeException ex) {
       throw spec.keys().error("preprocessing.crop", crop, "an input size model " + spec.name() + " accepts (a 1x3x"
           + crop + "x" + crop + " input failed: " + ex.getMessage() + ")");

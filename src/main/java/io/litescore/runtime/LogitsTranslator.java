@@ -11,11 +11,27 @@ import ai.djl.translate.TranslatorContext;
 /**
  * Wraps an already preprocessed batch into one NDArray and turns the model's {@code [N, classes]} output back into
  * plain arrays. No image work happens here: preprocessing is done in {@code io.litescore.image}.
+ *
+ * <p>A channels-last batch becomes an {@code [N, C, H, W]} view of the NHWC memory (a permutation, no copy): the
+ * layout libtorch's CPU convolutions (oneDNN) take without reordering. With {@link #contiguous} set, for a model
+ * that cannot take such a view, it is copied to plain NCHW first.
  */
 final class LogitsTranslator implements Translator<TensorBatch, float[][]> {
+  /** Copy channels-last batches to contiguous NCHW before the model sees them. */
+  volatile boolean contiguous;
+
   @Override
   public NDList processInput(TranslatorContext ctx, TensorBatch b) {
-    NDArray x = ctx.getNDManager().create(b.slice(), new Shape(b.n(), b.c(), b.h(), b.w()), DataType.FLOAT32);
+    if (!b.channelsLast()) {
+      return new NDList(ctx.getNDManager().create(b.slice(), new Shape(b.n(), b.c(), b.h(), b.w()),
+          DataType.FLOAT32));
+    }
+    NDArray nhwc = ctx.getNDManager().create(b.slice(), new Shape(b.n(), b.h(), b.w(), b.c()), DataType.FLOAT32);
+    NDArray x = nhwc.transpose(0, 3, 1, 2);
+    if (contiguous) {
+      // reshape of a permuted view copies it into a new tensor in its logical (NCHW) order
+      x = x.reshape(b.n(), -1).reshape(b.n(), b.c(), b.h(), b.w());
+    }
     return new NDList(x);
   }
 

@@ -31,7 +31,10 @@ public sealed interface ModelSource extends Serializable {
    */
   Model materialise(byte[] bytes, DeviceChoice device, int threads);
 
-  /** A TorchScript file ({@code torch.jit.script(m).save(...)} or {@code torch.jit.trace}). */
+  /**
+   * A TorchScript file ({@code torch.jit.script(m).save(...)} or {@code torch.jit.trace}). On the CPU it takes its
+   * batches channels-last (see {@link BatchScorer}).
+   */
   record TorchScript(String name) implements ModelSource {
     @Override
     public String cacheKey(String sha256) {
@@ -40,7 +43,12 @@ public sealed interface ModelSource extends Serializable {
 
     @Override
     public Model materialise(byte[] bytes, DeviceChoice device, int threads) {
-      return load(Model.newInstance(name, device(device), "PyTorch"), bytes, null, "a TorchScript file libtorch");
+      Model model = load(Model.newInstance(name, device(device), "PyTorch"), bytes, null,
+          "a TorchScript file libtorch");
+      if (!device.gpu()) {
+        model.setProperty(BatchScorer.LAYOUT, BatchScorer.CHANNELS_LAST);
+      }
+      return model;
     }
   }
 

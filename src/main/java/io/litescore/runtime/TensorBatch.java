@@ -4,12 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * {@code n} preprocessed images, float32 NCHW, at the start of a direct, native-order buffer. libtorch wraps a
- * direct buffer without copying it on the Java side (DJL copies any other buffer into a fresh direct one first), so
- * the pixels are written once by preprocessing and read once by the model. The buffer must not change until the
- * batch's inference has returned.
+ * {@code n} preprocessed images, float32, at the start of a direct, native-order buffer: NCHW, or channels-last
+ * (NHWC: each pixel's C values side by side) when {@code channelsLast}; either way the model sees an
+ * {@code [n, c, h, w]} tensor. libtorch wraps a direct buffer without copying it on the Java side (DJL copies any
+ * other buffer into a fresh direct one first), so the pixels are written once by preprocessing and read once by the
+ * model. The buffer must not change until the batch's inference has returned.
  */
-public record TensorBatch(ByteBuffer data, int n, int c, int h, int w) {
+public record TensorBatch(ByteBuffer data, int n, int c, int h, int w, boolean channelsLast) {
   public TensorBatch {
     if (!data.isDirect()) {
       throw new IllegalArgumentException("Cannot make batch: the buffer must be direct");
@@ -20,9 +21,19 @@ public record TensorBatch(ByteBuffer data, int n, int c, int h, int w) {
     }
   }
 
-  /** A batch copied from a float array (tests, dry runs, benchmarks). */
+  /** An NCHW batch. */
+  public TensorBatch(ByteBuffer data, int n, int c, int h, int w) {
+    this(data, n, c, h, w, false);
+  }
+
+  /** An NCHW batch copied from a float array (tests, dry runs, benchmarks). */
   public TensorBatch(float[] values, int n, int c, int h, int w) {
-    this(copy(values), n, c, h, w);
+    this(values, n, c, h, w, false);
+  }
+
+  /** A batch copied from a float array, in the given layout. */
+  public TensorBatch(float[] values, int n, int c, int h, int w, boolean channelsLast) {
+    this(copy(values), n, c, h, w, channelsLast);
   }
 
   /** A direct, native-order buffer for {@code floats} values. */

@@ -187,6 +187,31 @@ class FusedPreprocessingTest {
   }
 
   @Test
+  void channelsLastIsTheSameValuesInHwcOrder() {
+    int[][] sizes = {{200, 150}, {90, 120}, {224, 224}, {1200, 300}, {7, 500}};
+    for (int[] wh : sizes) {
+      for (Preprocessing p : List.of(Preprocessing.imagenet(256, 224), Preprocessing.imagenet(64, 56))) {
+        RgbImage img = random(wh[0], wh[1], wh[0] * 31L + wh[1]);
+        float[] chw = p.applyReference(img);
+        int n = p.tensorSize();
+        int plane = p.crop() * p.crop();
+        FloatBuffer hwc = ByteBuffer.allocateDirect((n + 2) * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        hwc.put(0, -7f).put(n + 1, -7f);
+        p.apply(img, hwc, 1, true);
+        assertThat(hwc.get(0)).isEqualTo(-7f);
+        assertThat(hwc.get(n + 1)).isEqualTo(-7f);
+        for (int i = 0; i < plane; i++) {
+          for (int c = 0; c < 3; c++) {
+            if (Float.floatToIntBits(hwc.get(1 + i * 3 + c)) != Float.floatToIntBits(chw[c * plane + i])) {
+              throw new AssertionError(wh[0] + "x" + wh[1] + " " + p + ": pixel " + i + " channel " + c + " differs");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void threadsDoNotShareWorkArrays() throws Exception {
     Preprocessing p = Preprocessing.imagenet(256, 224);
     List<RgbImage> imgs = List.of(random(800, 600, 1), random(300, 900, 2), random(256, 256, 3), random(31, 700, 4));

@@ -232,7 +232,7 @@ public final class BenchmarkJob {
       }
       double infer;
       try (BatchScorer s = new BatchScorer(model)) {
-        TensorBatch batch = new TensorBatch(x, b, 3, p.crop(), p.crop());
+        TensorBatch batch = new TensorBatch(x, b, 3, p.crop(), p.crop(), s.channelsLast());
         s.logits(batch);
         s.logits(batch);
         long n = 0;
@@ -479,7 +479,7 @@ public final class BenchmarkJob {
             x[i] = (float) rnd.nextGaussian();
           }
           try (BatchScorer s = new BatchScorer(model)) {
-            TensorBatch batch = new TensorBatch(x, b, 3, crop, crop);
+            TensorBatch batch = new TensorBatch(x, b, 3, crop, crop, s.channelsLast());
             s.logits(batch);
             s.logits(batch);
             long n = 0;
@@ -521,23 +521,24 @@ public final class BenchmarkJob {
           io.litescore.image.DecodeBuffers reuse = new io.litescore.image.DecodeBuffers();
           int scored = 0;
           try (BatchScorer s = new BatchScorer(model)) {
+            boolean channelsLast = s.channelsLast();
             int inBatch = 0;
             for (int i = next.getAndIncrement(); i < paths.size(); i = next.getAndIncrement()) {
               try {
                 byte[] file = HadoopFiles.readAll(paths.get(i), -1, hadoop);
-                p.apply(decoder.decode(file, reduceTo, reuse), buf, inBatch * p.tensorSize());
+                p.apply(decoder.decode(file, reduceTo, reuse), buf, inBatch * p.tensorSize(), channelsLast);
                 inBatch++;
               } catch (io.litescore.image.ImageDecodeException | IOException e) {
                 continue;
               }
               if (inBatch == bs) {
-                s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop()));
+                s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop(), channelsLast));
                 scored += inBatch;
                 inBatch = 0;
               }
             }
             if (inBatch > 0) {
-              s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop()));
+              s.logits(new TensorBatch(bytes, inBatch, 3, p.crop(), p.crop(), channelsLast));
               scored += inBatch;
             }
           }
