@@ -99,6 +99,24 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
     CropResize.run(image, size[0], size[1], origin[0], origin[1], crop, tables(), channelsLast, out, offset, null);
   }
 
+  /**
+   * Copies one {@code crop x crop} tensor from {@code from} at {@code fromOffset} to {@code to} at {@code toOffset},
+   * reordered: CHW to channels-last (HWC) when {@code toChannelsLast}, else HWC to CHW. The values are unchanged.
+   */
+  public static void relayout(java.nio.FloatBuffer from, int fromOffset, java.nio.FloatBuffer to, int toOffset,
+      int crop, boolean toChannelsLast) {
+    int plane = crop * crop;
+    for (int c = 0; c < 3; c++) {
+      for (int i = 0; i < plane; i++) {
+        if (toChannelsLast) {
+          to.put(toOffset + i * 3 + c, from.get(fromOffset + c * plane + i));
+        } else {
+          to.put(toOffset + c * plane + i, from.get(fromOffset + i * 3 + c));
+        }
+      }
+    }
+  }
+
   /** Per channel, {@code ((v / 255f) - mean) / std} for v = 0..255 (ToTensor then Normalize, in float32). */
   float[][] tables() {
     return new float[][] {CropResize.table(mean[0], std[0]), CropResize.table(mean[1], std[1]),

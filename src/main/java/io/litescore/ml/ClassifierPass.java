@@ -343,6 +343,15 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
               continue;
             }
             Spec spec = specs.get(s);
+            int size = spec.pre().tensorSize();
+            int same = sameButLayout(s, r, p);
+            if (same >= 0) {
+              // this image's tensor is already made in the other layout: reorder it instead of preprocessing again
+              Preprocessing.relayout(floats[same], p.slot[same][r] * size, floats[s], p.filled[s] * size,
+                  spec.pre().crop(), spec.channelsLast());
+              p.slot[s][r] = p.filled[s]++;
+              continue;
+            }
             RgbImage img = null;
             for (int o = 0; o < s && img == null; o++) {
               if (decoded[o] != null && specs.get(o).reduceTo() == spec.reduceTo()) {
@@ -353,7 +362,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
               img = decoder.decode(bytes, spec.reduceTo(), reuse[s]);
             }
             decoded[s] = img;
-            spec.pre().apply(img, floats[s], p.filled[s] * spec.pre().tensorSize(), spec.channelsLast());
+            spec.pre().apply(img, floats[s], p.filled[s] * size, spec.channelsLast());
             p.slot[s][r] = p.filled[s]++;
           }
         } catch (ImageInput.NoImage e) {
@@ -379,6 +388,19 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
       }
       p.nanos = cpuNanos() - t0;
       return p;
+    }
+
+    /** An earlier spec that made row {@code r}'s tensor with the same preprocessing in the other layout, else -1. */
+    private int sameButLayout(int s, int r, Prepared p) {
+      Spec spec = specs.get(s);
+      for (int o = 0; o < s; o++) {
+        Spec other = specs.get(o);
+        if (p.slot[o][r] >= 0 && other.pre().equals(spec.pre()) && other.fast() == spec.fast()
+            && other.channelsLast() != spec.channelsLast()) {
+          return o;
+        }
+      }
+      return -1;
     }
 
     /** Runs every model over its rows of the batch, in chunks of its own batch size; emits the rows in order. */

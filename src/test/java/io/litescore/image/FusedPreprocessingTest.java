@@ -212,6 +212,24 @@ class FusedPreprocessingTest {
   }
 
   @Test
+  void relayoutReordersWithoutChangingValues() {
+    Preprocessing p = Preprocessing.imagenet(64, 56);
+    RgbImage img = random(150, 90, 5);
+    int n = p.tensorSize();
+    FloatBuffer chw = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer hwc = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    FloatBuffer batch = ByteBuffer.allocateDirect((2 * n + 1) * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    p.apply(img, chw, 0);
+    p.apply(img, hwc, 0, true);
+    Preprocessing.relayout(chw, 0, batch, 1, p.crop(), true);
+    Preprocessing.relayout(hwc, 0, batch, 1 + n, p.crop(), false);
+    for (int i = 0; i < n; i++) {
+      assertThat(Float.floatToIntBits(batch.get(1 + i))).isEqualTo(Float.floatToIntBits(hwc.get(i)));
+      assertThat(Float.floatToIntBits(batch.get(1 + n + i))).isEqualTo(Float.floatToIntBits(chw.get(i)));
+    }
+  }
+
+  @Test
   void threadsDoNotShareWorkArrays() throws Exception {
     Preprocessing p = Preprocessing.imagenet(256, 224);
     List<RgbImage> imgs = List.of(random(800, 600, 1), random(300, 900, 2), random(256, 256, 3), random(31, 700, 4));
