@@ -141,8 +141,10 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     return gpu == null ? List.of() : List.of(gpu.addresses());
   }
 
-  /** A tensor layout several models can share: the same preprocessing and decode mode. */
-  /** How a model's tensors are made: models with equal specs share them. */
+  /**
+   * How a model's tensors are made (preprocessing, decode mode, channels-last or NCHW): models with equal specs share
+   * them; specs that differ only in layout share the preprocessing ({@link Preprocessing#relayout}).
+   */
   private record Spec(Preprocessing pre, boolean fast, boolean channelsLast) {
     int reduceTo() {
       return fast ? pre.resize() : 0;
