@@ -166,14 +166,8 @@ final class CropResize {
   /**
    * Resize {@code src} to {@code outW x outH}, crop {@code crop x crop} at ({@code top}, {@code left}), and write
    * either the uint8 crop, interleaved RGB, into {@code bytesOut} ({@code tables == null}), or the tensor through
-   * {@code tables[c]} into {@code out} at {@code offset} (CHW).
+   * {@code tables[c]} into {@code out} at {@code offset}: CHW, or channels-last ({@code [y][x][c]}) with {@code hwc}.
    */
-  static void run(RgbImage src, int outW, int outH, int top, int left, int crop, float[][] tables, FloatBuffer out,
-      int offset, byte[] bytesOut) {
-    run(src, outW, outH, top, left, crop, tables, false, out, offset, bytesOut);
-  }
-
-  /** As above; {@code hwc}: the tensor is written channels-last ({@code [y][x][c]}) instead of CHW. */
   static void run(RgbImage src, int outW, int outH, int top, int left, int crop, float[][] tables, boolean hwc,
       FloatBuffer out, int offset, byte[] bytesOut) {
     int w = src.width();

@@ -59,7 +59,7 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
     int[] size = resizedSize(image.width(), image.height(), resize);
     int[] origin = cropOrigin(size[0], size[1], crop);
     byte[] out = new byte[crop * crop * 3];
-    CropResize.run(image, size[0], size[1], origin[0], origin[1], crop, null, null, 0, out);
+    CropResize.run(image, size[0], size[1], origin[0], origin[1], crop, null, false, null, 0, out);
     return new RgbImage(crop, crop, out);
   }
 

@@ -49,25 +49,30 @@ public final class BatchScorer implements AutoCloseable {
   /** Logits {@code [n][classes]} for the batch. Call from the thread that owns this scorer. */
   public float[][] logits(TensorBatch batch) {
     TorchRuntime.noGrad();
-    if (batch.channelsLast() && !translator.contiguous && !CHANNELS_LAST_OK.equals(model.getProperty(LAYOUT))) {
-      float[][] out;
-      try {
-        out = predictor.predict(batch);
-      } catch (TranslateException e) {
-        translator.contiguous = true;
-        out = predict(batch);
-        model.setProperty(LAYOUT, CONTIGUOUS);
-        LOG.info("Model '{}' does not take a channels-last input ({}): its batches go in as NCHW", model.getName(),
-            firstLine(e));
-        return out;
-      }
-      model.setProperty(LAYOUT, CHANNELS_LAST_OK);
+    if (!batch.channelsLast() || translator.contiguous) {
+      return predict(batch);
+    }
+    String layout = model.getProperty(LAYOUT);
+    if (CONTIGUOUS.equals(layout)) {
+      translator.contiguous = true;
+      return predict(batch);
+    }
+    if (CHANNELS_LAST_OK.equals(layout)) {
+      return predict(batch);
+    }
+    float[][] out;
+    try {
+      out = predictor.predict(batch);
+    } catch (TranslateException e) {
+      translator.contiguous = true;
+      out = predict(batch);
+      model.setProperty(LAYOUT, CONTIGUOUS);
+      LOG.info("Model '{}' does not take a channels-last input ({}): its batches go in as NCHW", model.getName(),
+          firstLine(e));
       return out;
     }
-    if (batch.channelsLast() && CONTIGUOUS.equals(model.getProperty(LAYOUT))) {
-      translator.contiguous = true;
-    }
-    return predict(batch);
+    model.setProperty(LAYOUT, CHANNELS_LAST_OK);
+    return out;
   }
 
   private float[][] predict(TensorBatch batch) {

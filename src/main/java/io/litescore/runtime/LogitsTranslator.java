@@ -18,7 +18,7 @@ import ai.djl.translate.TranslatorContext;
  */
 final class LogitsTranslator implements Translator<TensorBatch, float[][]> {
   /** Copy channels-last batches to contiguous NCHW before the model sees them. */
-  volatile boolean contiguous;
+  boolean contiguous;
 
   @Override
   public NDList processInput(TranslatorContext ctx, TensorBatch b) {
