@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -62,8 +63,18 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
   /** Image files read by scoring tasks in this JVM (tests check that K models read each file once). */
   static final AtomicLong FILES_READ = new AtomicLong();
 
-  /** How the pass runs: shared by all its models. */
-  record Settings(long maxPixels, int threads, int prefetch) implements Serializable {}
+  /** Scoring tasks running in this JVM (see {@link #idleSlots}). */
+  private static final AtomicInteger RUNNING = new AtomicInteger();
+
+  /** Batches prepared on a helper thread because a task slot of this JVM was idle (tests, the bench). */
+  static final AtomicLong HELPED = new AtomicLong();
+
+  /**
+   * How the pass runs: shared by all its models. {@code useIdleSlots} ({@code prefetch = auto}): while fewer scoring
+   * tasks run in this JVM than it has task slots (the tail of a stage, or a stage with fewer tasks than cores), a task
+   * prepares its next batches on helper threads, one per idle slot.
+   */
+  record Settings(long maxPixels, int threads, int prefetch, boolean useIdleSlots) implements Serializable {}
 
   private final List<ResolvedModel> models;
   private final String[] devices;
@@ -125,6 +136,40 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> scoring.close());
     }
     return scoring;
+  }
+
+  /**
+   * Task slots of this JVM that no scoring task holds: {@code spark.executor.cores} (in local mode the N of
+   * {@code local[N]}) over {@code spark.task.cpus}, less the scoring tasks running. Tasks of other jobs in the same
+   * executor are not seen.
+   */
+  static int idleSlots() {
+    return Math.max(0, Slots.COUNT - RUNNING.get());
+  }
+
+  /** This JVM's task slots, read once. */
+  private static final class Slots {
+    static final int COUNT = count();
+
+    private static int count() {
+      org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+      if (env == null) {
+        return 1;
+      }
+      org.apache.spark.SparkConf c = env.conf();
+      int cpus = Runtime.getRuntime().availableProcessors();
+      int cores = cpus;
+      if (c.contains("spark.executor.cores")) {
+        cores = c.getInt("spark.executor.cores", cpus);
+      } else {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?")
+            .matcher(c.get("spark.master", ""));
+        if (m.matches()) {
+          cores = m.group(1) == null ? 1 : m.group(1).equals("*") ? cpus : Integer.parseInt(m.group(1));
+        }
+      }
+      return Math.max(1, Math.min(cores, cpus) / Math.max(1, c.getInt("spark.task.cpus", 1)));
+    }
   }
 
   /** CPU time of the calling thread (wall time where the JVM cannot measure it). */
@@ -193,6 +238,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     Scoring(Iterator<Row> input, List<BatchScorer> scorers) {
       this.input = input;
       this.scorers = scorers;
+      RUNNING.incrementAndGet();
       int rows = 1;
       for (int i = 0; i < models.size(); i++) {
         ResolvedModel m = models.get(i);
@@ -239,6 +285,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     void close() {
       if (!closed) {
         closed = true;
+        RUNNING.decrementAndGet();
         for (Future<Prepared> f : pending) {
           f.cancel(false);
         }
@@ -249,9 +296,14 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
       }
     }
 
-    /** Starts preparing batches until {@code prefetch} are in flight (or, with prefetch 0, prepares one here). */
+    /**
+     * Starts preparing batches until {@code prefetch} are in flight (or, with prefetch 0, prepares one here), plus one
+     * on a helper thread per idle task slot of this JVM where the settings allow it.
+     */
     private void fill() {
-      int limit = Math.max(1, settings.prefetch());
+      int idle = settings.useIdleSlots() ? idleSlots() : 0;
+      boolean helpers = settings.prefetch() > 0 || idle > 0;
+      int limit = Math.max(1, settings.prefetch()) + idle;
       while (pending.size() < limit && input.hasNext()) {
         List<Row> rows = new ArrayList<>(batchRows);
         while (rows.size() < batchRows && input.hasNext()) {
@@ -259,9 +311,12 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
         }
         Prepared p = new Prepared(rows, models.size(), specs.size(), buffers());
         FutureTask<Prepared> task = new FutureTask<>(() -> prepare(p));
-        if (settings.prefetch() == 0) {
+        if (!helpers) {
           task.run();
         } else {
+          if (settings.prefetch() == 0) {
+            HELPED.incrementAndGet();
+          }
           PREFETCH.execute(task);
         }
         pending.add(task);

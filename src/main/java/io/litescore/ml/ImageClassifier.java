@@ -137,7 +137,7 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
         + "models on ONNX Runtime, zoo models on libtorch on a GPU)");
     device = new Param<>(this, "device", "auto, cpu or gpu (the GPU Spark assigned the task)");
     threads = new IntParam(this, "threads", "intra-op threads per task; 0 = spark.task.cpus");
-    prefetch = new IntParam(this, "prefetch", "batches decoded ahead on a helper thread; -1 = auto");
+    prefetch = new IntParam(this, "prefetch", "batches decoded ahead on a helper thread; -1 = auto (one more per idle task slot of the executor)");
     maxPixels = new LongParam(this, "maxPixels", "images with more pixels (from the header) become error rows");
     lengthCol = new Param<>(this, "lengthCol", "optional long column with each file's size, for URI input: saves "
         + "a metadata request per image on object stores");
@@ -573,7 +573,7 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
     if (max < 1) {
       throw keys().error("maxPixels", max, "an integer >= 1");
     }
-    return new ClassifierPass.Settings(max, torchThreads, p >= 0 ? p : taskCpus > torchThreads ? 1 : 0);
+    return new ClassifierPass.Settings(max, torchThreads, p >= 0 ? p : taskCpus > torchThreads ? 1 : 0, p < 0);
   }
 
   private String checkedDevice() {

@@ -123,6 +123,20 @@ class ImageClassifierTest {
   }
 
   @Test
+  void aLoneTaskPreparesOnTheIdleSlotAndGivesTheSameLogits() throws Exception {
+    // one partition on local[2]: the other task slot is idle, so with prefetch auto the task's batches are read,
+    // decoded and preprocessed on helper threads; with prefetch 0 all of it stays on the task's thread
+    Dataset<Row> one = files().coalesce(1);
+    long before = ClassifierPass.HELPED.get();
+    assertSameAsScore(classifier("bytes").transform(one).collectAsList(), "name", "prediction");
+    long helped = ClassifierPass.HELPED.get() - before;
+    assertThat(helped).isEqualTo(9);
+    before = ClassifierPass.HELPED.get();
+    assertSameAsScore(classifier("bytes").setPrefetch(0).transform(one).collectAsList(), "name", "prediction");
+    assertThat(ClassifierPass.HELPED.get() - before).isZero();
+  }
+
+  @Test
   void huggingFaceParquetStructColumnAndTheTableLayoutOfScore() throws Exception {
     // image: struct<bytes: binary, path: string>, label: int64, as Hugging Face's image datasets are stored
     List<Row> rows = new ArrayList<>();
