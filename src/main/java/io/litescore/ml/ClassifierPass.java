@@ -35,6 +35,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.Row;
@@ -83,6 +84,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
   private final Settings settings;
   private final org.apache.spark.broadcast.Broadcast<SerializableHadoopConf> conf;
   private final PassCounters counters;
+  private final FlatMapFunction<Row, Row> then;
 
   /**
    * @param devices {@code runtime.device} per model: auto, cpu or gpu
@@ -90,9 +92,11 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
    * @param conf the Hadoop configuration for reading files, broadcast (each executor deserialises it once); null
    *     when the rows carry their bytes
    * @param counters where to count; null for none
+   * @param then applied to each output row in the task (its rows are the pass's output); null for none
    */
   ClassifierPass(List<ResolvedModel> models, String[] devices, int[] scoreIf, ImageInput input, Settings settings,
-      org.apache.spark.broadcast.Broadcast<SerializableHadoopConf> conf, PassCounters counters) {
+      org.apache.spark.broadcast.Broadcast<SerializableHadoopConf> conf, PassCounters counters,
+      FlatMapFunction<Row, Row> then) {
     this.models = List.copyOf(models);
     this.devices = devices.clone();
     this.scoreIf = scoreIf.clone();
@@ -100,6 +104,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     this.settings = settings;
     this.conf = conf;
     this.counters = counters;
+    this.then = then;
   }
 
   @Override
@@ -135,7 +140,36 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) ctx -> scoring.close());
     }
-    return scoring;
+    return then == null ? scoring : flatMapped(scoring, then);
+  }
+
+  /** {@code f} applied to each row of {@code rows}, lazily, its outputs in order. */
+  static Iterator<Row> flatMapped(Iterator<Row> rows, FlatMapFunction<Row, Row> f) {
+    return new Iterator<>() {
+      private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && rows.hasNext()) {
+          try {
+            current = f.call(rows.next());
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
   }
 
   /**

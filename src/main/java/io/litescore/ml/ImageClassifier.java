@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import java.util.WeakHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleArrayParam;
@@ -472,9 +473,9 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
     Chain before = CHAINS.get(dataset);
     if (before != null && before.input().equals(inputOrNull(before.source().schema()))) {
       // the previous stage's pass, with this classifier added: each image is still read and decoded once
-      return run(before.source(), before, List.of(this), null, null);
+      return run(before.source(), before, List.of(this), null, null, null, null);
     }
-    return run(dataset.toDF(), null, List.of(this), null, null);
+    return run(dataset.toDF(), null, List.of(this), null, null, null, null);
   }
 
   private ImageInput inputOrNull(StructType schema) {
@@ -497,7 +498,21 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
     for (ImageClassifier c : classifiers) {
       schema = c.transformSchema(schema);
     }
-    return run(dataset.toDF(), null, classifiers, resolved, counters);
+    return run(dataset.toDF(), null, classifiers, resolved, counters, null, null);
+  }
+
+  /**
+   * {@link #transformAll}, then {@code then} applied to each of its rows inside the same pass, giving rows of
+   * {@code schema}: one step of the plan, so the classified rows are never converted to Spark's row format and
+   * back (the score job turns them into its {@code predictions} rows this way).
+   */
+  public static Dataset<Row> transformAll(Dataset<?> dataset, List<ImageClassifier> classifiers,
+      List<ResolvedModel> resolved, PassCounters counters, FlatMapFunction<Row, Row> then, StructType schema) {
+    StructType in = dataset.schema();
+    for (ImageClassifier c : classifiers) {
+      in = c.transformSchema(in);
+    }
+    return run(dataset.toDF(), null, classifiers, resolved, counters, then, schema);
   }
 
   /**
@@ -520,7 +535,7 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
   }
 
   private static Dataset<Row> run(Dataset<Row> source, Chain before, List<ImageClassifier> classifiers,
-      List<ResolvedModel> resolved, PassCounters counters) {
+      List<ResolvedModel> resolved, PassCounters counters, FlatMapFunction<Row, Row> then, StructType thenSchema) {
     SparkSession spark = source.sparkSession();
     int taskCpus = Integer.parseInt(spark.sparkContext().getConf().get("spark.task.cpus", "1"));
     ImageClassifier first = classifiers.get(0);
@@ -552,7 +567,10 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
         scoreIf.stream().mapToInt(Integer::intValue).toArray(), input, settings,
         // broadcast: each executor deserialises the configuration once, not every task
         input.readsFiles() ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .broadcast(new SerializableHadoopConf(hadoop)) : null, counters);
+            .broadcast(new SerializableHadoopConf(hadoop)) : null, counters, then);
+    if (then != null) {
+      return source.mapPartitions(pass, Encoders.row(thenSchema));
+    }
     Dataset<Row> result = source.mapPartitions(pass, Encoders.row(out));
     CHAINS.put(result, new Chain(source, input, List.copyOf(models), List.copyOf(outputs), List.copyOf(devices),
         List.copyOf(scoreIf), settings));

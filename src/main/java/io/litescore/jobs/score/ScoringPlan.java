@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -131,9 +130,9 @@ public final class ScoringPlan {
     for (int i = 0; i < models.size(); i++) {
       rowModels.add(new PredictionRows.Model(models.get(i).name(), classOf.get(i), todo.schema().size() + i));
     }
-    return ImageClassifier.transformAll(todo, classifiers, models, counters)
-        .flatMap(new PredictionRows(runId, rowModels, config.output().topK(), config.output().logits(), counts),
-            Encoders.row(Tables.predictions(config.output().logits())));
+    return ImageClassifier.transformAll(todo, classifiers, models, counters,
+        new PredictionRows(runId, rowModels, config.output().topK(), config.output().logits(), counts),
+        Tables.predictions(config.output().logits()));
   }
 
   /** The {@code metrics} row of model {@code i}. */
