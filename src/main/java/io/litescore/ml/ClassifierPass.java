@@ -268,6 +268,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     private final ConcurrentLinkedQueue<DecodeBuffers[]> decodeBuffers = new ConcurrentLinkedQueue<>();
     private final ByteBuffer[] scratch = new ByteBuffer[models.size()];
     private boolean closed;
+    private boolean started;
 
     Scoring(Iterator<Row> input, List<BatchScorer> scorers) {
       this.input = input;
@@ -297,6 +298,8 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
           break;
         }
         Prepared p = await(next);
+        // idle slots count from the second batch on: by then the other tasks of the stage have started
+        started = true;
         fill(); // the next batches decode while this one is scored
         score(p);
         pool.add(p.buffers);
@@ -335,7 +338,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
      * on a helper thread per idle task slot of this JVM where the settings allow it.
      */
     private void fill() {
-      int idle = settings.useIdleSlots() ? idleSlots() : 0;
+      int idle = settings.useIdleSlots() && started ? idleSlots() : 0;
       boolean helpers = settings.prefetch() > 0 || idle > 0;
       int limit = Math.max(1, settings.prefetch()) + idle;
       while (pending.size() < limit && input.hasNext()) {
