@@ -177,34 +177,32 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
    * {@code local[N]}) over {@code spark.task.cpus}, less the scoring tasks running. Tasks of other jobs in the same
    * executor are not seen.
    */
-  static int idleSlots() {
-    return Math.max(0, Slots.COUNT - RUNNING.get());
+  static int idleSlots(int slots) {
+    return Math.max(0, slots - RUNNING.get());
   }
 
-  /** This JVM's task slots, read once. */
-  private static final class Slots {
-    static final int COUNT = count();
-
-    private static int count() {
-      org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
-      if (env == null) {
-        return 1;
-      }
-      org.apache.spark.SparkConf c = env.conf();
-      int cpus = Runtime.getRuntime().availableProcessors();
-      int cores = cpus;
-      if (c.contains("spark.executor.cores")) {
-        cores = c.getInt("spark.executor.cores", cpus);
-      } else {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?")
-            .matcher(c.get("spark.master", ""));
-        if (m.matches()) {
-          cores = m.group(1) == null ? 1 : m.group(1).equals("*") ? cpus : Integer.parseInt(m.group(1));
-        }
-      }
-      return Math.max(1, Math.min(cores, cpus) / Math.max(1, c.getInt("spark.task.cpus", 1)));
+  /** The task slots of this JVM's executor (read from the running SparkEnv; 1 without one). */
+  static int taskSlots() {
+    org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+    if (env == null) {
+      return 1;
     }
+    org.apache.spark.SparkConf c = env.conf();
+    int cpus = Runtime.getRuntime().availableProcessors();
+    int cores = cpus;
+    if (c.contains("spark.executor.cores")) {
+      cores = c.getInt("spark.executor.cores", cpus);
+    } else {
+      java.util.regex.Matcher m = LOCAL_MASTER.matcher(c.get("spark.master", ""));
+      if (m.matches()) {
+        cores = m.group(1) == null ? 1 : m.group(1).equals("*") ? cpus : Integer.parseInt(m.group(1));
+      }
+    }
+    return Math.max(1, Math.min(cores, cpus) / Math.max(1, c.getInt("spark.task.cpus", 1)));
   }
+
+  private static final java.util.regex.Pattern LOCAL_MASTER =
+      java.util.regex.Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
   /** CPU time of the calling thread (wall time where the JVM cannot measure it). */
   static long cpuNanos() {
@@ -269,6 +267,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     private final ByteBuffer[] scratch = new ByteBuffer[models.size()];
     private boolean closed;
     private boolean started;
+    private final int slots = settings.useIdleSlots() ? taskSlots() : 1;
 
     Scoring(Iterator<Row> input, List<BatchScorer> scorers) {
       this.input = input;
@@ -338,7 +337,7 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
      * on a helper thread per idle task slot of this JVM where the settings allow it.
      */
     private void fill() {
-      int idle = settings.useIdleSlots() && started ? idleSlots() : 0;
+      int idle = settings.useIdleSlots() && started ? idleSlots(slots) : 0;
       boolean helpers = settings.prefetch() > 0 || idle > 0;
       int limit = Math.max(1, settings.prefetch()) + idle;
       while (pending.size() < limit && input.hasNext()) {
