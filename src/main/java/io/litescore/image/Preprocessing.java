@@ -107,10 +107,12 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) imp
       int crop, boolean toChannelsLast) {
     int plane = crop * crop;
     for (int c = 0; c < 3; c++) {
-      for (int i = 0; i < plane; i++) {
-        if (toChannelsLast) {
+      if (toChannelsLast) {
+        for (int i = 0; i < plane; i++) {
           to.put(toOffset + i * 3 + c, from.get(fromOffset + c * plane + i));
-        } else {
+        }
+      } else {
+        for (int i = 0; i < plane; i++) {
           to.put(toOffset + c * plane + i, from.get(fromOffset + i * 3 + c));
         }
       }

@@ -20,7 +20,8 @@ public final class Sessions {
   public static SparkSession forConf(Map<String, String> conf, String appName) {
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     // spark-submit passes its settings as system properties, which SparkConf reads.
-    boolean masterGiven = conf.containsKey("spark.master") || new SparkConf().contains("spark.master");
+    SparkConf system = new SparkConf();
+    boolean masterGiven = conf.containsKey("spark.master") || system.contains("spark.master");
     if (!masterGiven) {
       b.master("local[*]");
     }
@@ -29,8 +30,8 @@ public final class Sessions {
     }
     // file:// without a chmod process per directory and file (LocalFiles); local mode only, where the driver's
     // class path is the executor's
-    String master = conf.getOrDefault("spark.master", new SparkConf().get("spark.master", "local[*]"));
-    if (master.matches("local(\\[.*])?") && !conf.containsKey(FILE_IMPL) && !new SparkConf().contains(FILE_IMPL)) {
+    String master = conf.getOrDefault("spark.master", system.get("spark.master", "local[*]"));
+    if (master.matches("local(\\[.*])?") && !conf.containsKey(FILE_IMPL) && !system.contains(FILE_IMPL)) {
       b.config(FILE_IMPL, LocalFiles.class.getName());
     }
     conf.forEach(b::config);

@@ -138,7 +138,8 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
         + "models on ONNX Runtime, zoo models on libtorch on a GPU)");
     device = new Param<>(this, "device", "auto, cpu or gpu (the GPU Spark assigned the task)");
     threads = new IntParam(this, "threads", "intra-op threads per task; 0 = spark.task.cpus");
-    prefetch = new IntParam(this, "prefetch", "batches decoded ahead on a helper thread; -1 = auto (one more per idle task slot of the executor)");
+    prefetch = new IntParam(this, "prefetch", "batches decoded ahead on a helper thread; -1 = auto (one more per "
+        + "idle task slot of the executor)");
     maxPixels = new LongParam(this, "maxPixels", "images with more pixels (from the header) become error rows");
     lengthCol = new Param<>(this, "lengthCol", "optional long column with each file's size, for URI input: saves "
         + "a metadata request per image on object stores");
@@ -494,23 +495,19 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
    */
   public static Dataset<Row> transformAll(Dataset<?> dataset, List<ImageClassifier> classifiers,
       List<ResolvedModel> resolved, PassCounters counters) {
-    StructType schema = dataset.schema();
-    for (ImageClassifier c : classifiers) {
-      schema = c.transformSchema(schema);
-    }
-    return run(dataset.toDF(), null, classifiers, resolved, counters, null, null);
+    return transformAll(dataset, classifiers, resolved, counters, null, null);
   }
 
   /**
-   * {@link #transformAll}, then {@code then} applied to each of its rows inside the same pass, giving rows of
-   * {@code schema}: one step of the plan, so the classified rows are never converted to Spark's row format and
-   * back (the score job turns them into its {@code predictions} rows this way).
+   * {@link #transformAll}, then {@code then} (null: none) applied to each of its rows inside the same pass, giving
+   * rows of {@code schema}: one step of the plan, so the classified rows are never converted to Spark's row format
+   * and back (the score job turns them into its {@code predictions} rows this way).
    */
   public static Dataset<Row> transformAll(Dataset<?> dataset, List<ImageClassifier> classifiers,
       List<ResolvedModel> resolved, PassCounters counters, FlatMapFunction<Row, Row> then, StructType schema) {
-    StructType in = dataset.schema();
+    StructType checked = dataset.schema();
     for (ImageClassifier c : classifiers) {
-      in = c.transformSchema(in);
+      checked = c.transformSchema(checked); // fails early on a bad column or param
     }
     return run(dataset.toDF(), null, classifiers, resolved, counters, then, schema);
   }
