@@ -141,6 +141,25 @@ public class ScoreJobTest {
     assertThat(spark.read().parquet(out + "/metrics").count()).isEqualTo(2);
   }
 
+  /** The partition count the run prints is the number of tasks that wrote predictions (one file each). */
+  @Test
+  void printsThePartitionsItScoresIn() throws Exception {
+    // dataset.partitions as given (3 in the fixture, then 2); 0: one per core of local[2] for these 9 images
+    Map<String, Integer> expected = Map.of("", 3, "dataset.partitions = 2", 2, "dataset.partitions = 0", 2);
+    int i = 0;
+    for (Map.Entry<String, Integer> e : expected.entrySet()) {
+      Path out = dir.resolve("out-partitions-" + i++);
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      new ScoreJob(SharedSpark.get(), config("p", out, e.getKey()), new PrintStream(log, true)).run();
+      assertThat(log.toString(StandardCharsets.UTF_8)).as(e.getKey())
+          .contains("9 images (imagefolder), " + e.getValue() + " partitions");
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(out.resolve("predictions"))) {
+        assertThat(files.filter(f -> f.getFileName().toString().startsWith("part-")).count()).as(e.getKey())
+            .isEqualTo(e.getValue().longValue());
+      }
+    }
+  }
+
   @Test
   void unlabeledLayoutHasNoAccuracy() {
     Path out = dir.resolve("out-unlabeled");
