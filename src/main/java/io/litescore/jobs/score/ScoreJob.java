@@ -108,12 +108,13 @@ public final class ScoreJob extends SparkJob {
       throw ConfigError.of("dataset.path", config.dataset().path(), "a folder with at least one image with an "
           + "extension in " + config.dataset().extensions() + " (found none)");
     }
-    Dataset<Row> images = here ? ImageListing.balanced(spark, listing.onDriver(), partitionsFor(total))
-        : listing.listed() ? listed.repartition(partitionsFor(total)).cache()
-        : config.dataset().partitions() > 0 ? listed.repartition(config.dataset().partitions()) : listed;
-    // known without planning the Dataset (images.rdd() would plan it: ~0.5 s of a fresh run)
-    int partitions = here || listing.listed() ? partitionsFor(total)
-        : config.dataset().partitions() > 0 ? config.dataset().partitions() : images.rdd().getNumPartitions();
+    // 0: a table read with its own splits. Known here, so the count printed below needs no images.rdd(), which
+    // would plan the Dataset (~0.5 s of a fresh run).
+    int split = here || listing.listed() || config.dataset().partitions() > 0 ? partitionsFor(total) : 0;
+    Dataset<Row> images = here ? ImageListing.balanced(spark, listing.onDriver(), split)
+        : listing.listed() ? listed.repartition(split).cache()
+        : split > 0 ? listed.repartition(split) : listed;
+    int partitions = split > 0 ? split : images.rdd().getNumPartitions();
     out.printf("Dataset %s: %d images (%s), %d partitions%n", config.dataset().path(), total,
         config.dataset().layout().key(), partitions);
     long t2 = System.nanoTime();
