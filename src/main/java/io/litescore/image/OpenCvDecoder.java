@@ -29,6 +29,14 @@ import org.bytedeco.opencv.opencv_core.Mat;
 final class OpenCvDecoder {
   private static final Logger LOG = Logger.getLogger(OpenCvDecoder.class.getName());
   private static volatile Boolean available;
+  /**
+   * JavaCPP's platform extension. Unset, JavaCPP also tries each preset's "-gpu" variant, whose preload list names
+   * two dozen CUDA libraries, and looks for each of them, under several names, in every jar of the class path: 24,000
+   * class-path resource searches that took 0.6 s of a task's first image on Spark's 280-jar class path, while the
+   * other tasks waited for the class initialisation. litescore ships no OpenCV GPU build, so "" (none) unless the
+   * JVM sets one.
+   */
+  static final String JAVACPP_EXTENSION = "org.bytedeco.javacpp.platform.extension";
 
   private OpenCvDecoder() {}
 
@@ -39,6 +47,9 @@ final class OpenCvDecoder {
       synchronized (OpenCvDecoder.class) {
         if (available == null) {
           try {
+            if (System.getProperty(JAVACPP_EXTENSION) == null) {
+              System.setProperty(JAVACPP_EXTENSION, "");
+            }
             org.bytedeco.javacpp.Loader.load(org.bytedeco.opencv.global.opencv_imgcodecs.class);
             available = true;
           } catch (Throwable t) {

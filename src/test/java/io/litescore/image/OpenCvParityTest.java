@@ -25,6 +25,17 @@ class OpenCvParityTest {
     assertThat(OpenCvDecoder.available()).as("bytedeco OpenCV natives for linux-x86_64 are on the class path").isTrue();
   }
 
+  /** JavaCPP was told there is no GPU variant to look for (the CUDA preloads' class-path searches cost a task 0.6 s). */
+  @Test
+  void javacppLooksForNoGpuVariant() {
+    assertThat(OpenCvDecoder.available()).isTrue();
+    assertThat(System.getProperty(OpenCvDecoder.JAVACPP_EXTENSION)).isEmpty();
+    assertThat(org.bytedeco.javacpp.Loader.loadProperties().getProperty("platform.extension")).isEmpty();
+    org.bytedeco.javacpp.ClassProperties core = org.bytedeco.javacpp.Loader.loadProperties(
+        org.bytedeco.opencv.global.opencv_core.class, org.bytedeco.javacpp.Loader.loadProperties(), true);
+    assertThat(core.get("platform.preload")).noneMatch(lib -> lib.startsWith("cud") || lib.startsWith("npp"));
+  }
+
   @Test
   void referencePhotosDecodeToTheSamePixels() throws Exception {
     List<Path> photos;
