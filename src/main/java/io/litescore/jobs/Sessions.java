@@ -2,11 +2,32 @@ package io.litescore.jobs;
 
 import io.litescore.config.ScoreConfig;
 import io.litescore.io.LocalFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** Builds the session a job runs in: {@code spark-conf} applied as-is, a local master when none is given. */
+/**
+ * Builds the session a job runs in: {@code spark-conf} applied as-is, a local master when none is given.
+ *
+ * <p>Start-up: Spark's generic {@code SparkSession.builder()} finds the classic session by Scala reflection, and
+ * spark-mllib's session extension ({@code org.apache.spark.sql.ml.InternalFunctionRegistration}, found through
+ * {@code ServiceLoader}) defines its vector UDFs with type tags. Either one initialises Scala's runtime reflection
+ * universe, about a second of a fresh JVM's two cores. litescore's jobs use neither that lookup nor those
+ * functions ({@code vector_to_array}, {@code array_to_vector}), so their sessions are built with the classic
+ * builder and without that one extension; every other extension (ServiceLoader or {@code spark.sql.extensions})
+ * is applied as usual. Sessions that users build for {@link io.litescore.ml.ImageClassifier} are not touched.
+ * Spark still needs that universe for the row encoders of a job's first task (Catalyst's {@code ScalaReflection});
+ * in a local session, whose tasks run in this JVM, it is initialised on a background thread while the session
+ * starts.
+ */
 public final class Sessions {
   private static final String FILE_IMPL = "spark.hadoop.fs.file.impl";
 
@@ -18,7 +39,8 @@ public final class Sessions {
 
   /** The same, for jobs without a score config: {@code conf} holds full Spark property names. */
   public static SparkSession forConf(Map<String, String> conf, String appName) {
-    SparkSession.Builder b = SparkSession.builder().appName(appName);
+    org.apache.spark.sql.classic.SparkSession.Builder b = org.apache.spark.sql.classic.SparkSession.builder()
+        .appName(appName);
     // spark-submit passes its settings as system properties, which SparkConf reads.
     SparkConf system = new SparkConf();
     boolean masterGiven = conf.containsKey("spark.master") || system.contains("spark.master");
@@ -35,6 +57,64 @@ public final class Sessions {
       b.config(FILE_IMPL, LocalFiles.class.getName());
     }
     conf.forEach(b::config);
-    return b.getOrCreate();
+    if (master.startsWith("local")) {
+      initScalaReflectionInBackground();
+    }
+    Thread thread = Thread.currentThread();
+    ClassLoader context = thread.getContextClassLoader();
+    thread.setContextClassLoader(new WithoutMlExtension(context != null ? context
+        : Sessions.class.getClassLoader()));
+    try {
+      return b.getOrCreate();
+    } finally {
+      thread.setContextClassLoader(context);
+    }
+  }
+
+  /** Initialises Catalyst's {@code ScalaReflection} (and Scala's runtime universe) on a daemon thread. */
+  private static void initScalaReflectionInBackground() {
+    Thread t = new Thread(() -> {
+      try {
+        org.apache.spark.sql.catalyst.ScalaReflection$.MODULE$.universe();
+      } catch (RuntimeException | LinkageError e) {
+        // the first task that needs it initialises it, and reports what fails
+      }
+    }, "litescore-scala-reflection");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * The context class loader while a session is built: the same classes and resources, except that the list of
+   * session extension providers leaves out spark-mllib's (a service file naming nothing but it).
+   */
+  static final class WithoutMlExtension extends ClassLoader {
+    static final String PROVIDERS = "META-INF/services/org.apache.spark.sql.SparkSessionExtensionsProvider";
+    static final String ML_PROVIDER = "org.apache.spark.sql.ml.InternalFunctionRegistration";
+
+    WithoutMlExtension(ClassLoader parent) {
+      super(parent);
+    }
+
+    @Override
+    public Enumeration<URL> getResources(String name) throws IOException {
+      Enumeration<URL> all = super.getResources(name);
+      if (!name.equals(PROVIDERS)) {
+        return all;
+      }
+      List<URL> kept = new ArrayList<>();
+      for (URL url : Collections.list(all)) {
+        String text;
+        try (InputStream in = url.openStream()) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        boolean onlyMl = text.lines().map(l -> l.replaceFirst("#.*", "").trim()).filter(l -> !l.isEmpty())
+            .allMatch(ML_PROVIDER::equals);
+        if (!onlyMl) {
+          kept.add(url);
+        }
+      }
+      return Collections.enumeration(kept);
+    }
   }
 }
