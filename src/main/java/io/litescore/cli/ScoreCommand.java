@@ -56,11 +56,16 @@ final class ScoreCommand implements Callable<Integer> {
     } else {
       config = ConfigLoader.load(conf, overrides);
     }
-    // libtorch loads while the Spark session starts
+    // libtorch, where a model needs it, loads while the Spark session starts
     int taskCpus = Integer.parseInt(config.sparkConf().getOrDefault("spark.task.cpus",
         System.getProperty("spark.task.cpus", "1")));
-    io.litescore.runtime.TorchRuntime.startInBackground(config.runtime().threads() > 0 ? config.runtime().threads()
-        : taskCpus);
+    String gpuKey = "spark.task.resource.gpu.amount";
+    boolean gpu = config.runtime().device().equals("gpu") || (config.runtime().device().equals("auto")
+        && (config.sparkConf().containsKey(gpuKey) || System.getProperty(gpuKey) != null));
+    if (config.models().stream().anyMatch(m -> m.runsOnLibtorch(gpu))) {
+      io.litescore.runtime.TorchRuntime.startInBackground(config.runtime().threads() > 0
+          ? config.runtime().threads() : taskCpus);
+    }
     long sessionStart = System.nanoTime();
     SparkSession spark = Sessions.forConfig(config, "litescore score " + config.run().id());
     double session = (System.nanoTime() - sessionStart) / 1e9;

@@ -32,6 +32,16 @@ public record ModelSpec(String name, ModelEntry entry, String labels, int numCla
    */
   public static final java.util.List<String> ENGINES = java.util.List.of("auto", "pytorch", "onnxruntime");
 
+  /**
+   * Whether this model runs on libtorch: a TorchScript file, {@code engine = pytorch}, or a zoo model on a GPU
+   * ({@code gpu}: whether the run may use one). ONNX files, and zoo models on the CPU by default, run on ONNX
+   * Runtime.
+   */
+  public boolean runsOnLibtorch(boolean gpu) {
+    return entry instanceof ModelEntry.TorchScript
+        || (!(entry instanceof ModelEntry.Onnx) && (engine.equals("pytorch") || gpu));
+  }
+
   /** A copy with another batch size (benchmarks). */
   public ModelSpec withBatchSize(int size) {
     return new ModelSpec(name, entry, labels, numClasses, stem, sha256, preprocessing, explicitPreprocessing, size,

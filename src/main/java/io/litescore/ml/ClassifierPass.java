@@ -118,11 +118,12 @@ final class ClassifierPass implements MapPartitionsFunction<Row, Row> {
     for (String d : devices) {
       gpuWanted |= d.equals("gpu") || (d.equals("auto") && !gpus.isEmpty());
     }
-    TorchRuntime.start(settings.threads(), gpuWanted);
+    // CUDA devices matter only to a task Spark gave GPUs; asking starts libtorch
+    int cudaGpus = gpus.isEmpty() ? 0 : TorchRuntime.gpuCount(settings.threads(), gpuWanted);
     List<BatchScorer> scorers = new ArrayList<>();
     try {
       for (int i = 0; i < models.size(); i++) {
-        DeviceChoice device = DeviceChoice.choose(devices[i], gpus, TorchRuntime.gpuCount());
+        DeviceChoice device = DeviceChoice.choose(devices[i], gpus, cudaGpus);
         ModelCache.Entry entry = models.get(i).materialise(settings.threads(), device);
         if (counters != null) {
           counters.devices().get(i).add(device.toString());

@@ -34,10 +34,13 @@ public final class BatchScorer implements AutoCloseable {
   private final Model model;
   private final LogitsTranslator translator = new LogitsTranslator();
   private final Predictor<TensorBatch, float[][]> predictor;
+  /** libtorch keeps autograd on per thread: turned off before each of its batches. */
+  private final boolean libtorch;
 
   public BatchScorer(Model model) {
     this.model = model;
     this.predictor = model.newPredictor(translator);
+    this.libtorch = "PyTorch".equals(model.getNDManager().getEngine().getEngineName());
   }
 
   /** Whether this model wants its batches channels-last ({@link TensorBatch#channelsLast()}). */
@@ -48,7 +51,9 @@ public final class BatchScorer implements AutoCloseable {
 
   /** Logits {@code [n][classes]} for the batch. Call from the thread that owns this scorer. */
   public float[][] logits(TensorBatch batch) {
-    TorchRuntime.noGrad();
+    if (libtorch) {
+      TorchRuntime.noGrad();
+    }
     if (!batch.channelsLast() || translator.contiguous) {
       return predict(batch);
     }

@@ -29,7 +29,7 @@ public final class ModelCache {
   /**
    * The model for {@code source} and these bytes (read only when absent), loading it on first use in this JVM.
    *
-   * @param threads libtorch intra-op threads, applied if this is the first model of the JVM
+   * @param threads intra-op threads (libtorch's: applied if this is the JVM's first libtorch model)
    */
   public static Entry get(ModelSource source, String sha256, Supplier<byte[]> bytes, int threads) {
     return get(source, sha256, bytes, threads, DeviceChoice.CPU);
@@ -48,7 +48,6 @@ public final class ModelCache {
       if (cached != null) {
         return new Entry(cached, false);
       }
-      TorchRuntime.start(threads, device.gpu());
       long rssBefore = ProcessMemory.rssBytes();
       Model model = source.materialise(bytes.get(), device, threads);
       MODELS.put(key, model);

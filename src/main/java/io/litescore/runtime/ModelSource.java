@@ -27,7 +27,8 @@ public sealed interface ModelSource extends Serializable {
   /**
    * Loads the model; call once per JVM through {@link ModelCache}.
    *
-   * @param threads intra-op threads for engines that take them per model (ONNX Runtime); libtorch's are per JVM
+   * @param threads intra-op threads for engines that take them per model (ONNX Runtime); libtorch's are per JVM,
+   *     set by the first model that starts it
    */
   Model materialise(byte[] bytes, DeviceChoice device, int threads);
 
@@ -43,6 +44,7 @@ public sealed interface ModelSource extends Serializable {
 
     @Override
     public Model materialise(byte[] bytes, DeviceChoice device, int threads) {
+      TorchRuntime.start(threads, device.gpu());
       Model model = load(Model.newInstance(name, device(device), "PyTorch"), bytes, null,
           "a TorchScript file libtorch");
       if (!device.gpu()) {
@@ -87,6 +89,7 @@ public sealed interface ModelSource extends Serializable {
         }
         return new Onnx(name).materialise(graph, device, threads);
       }
+      TorchRuntime.start(threads, device.gpu());
       ZooNet net = ZooNet.build(Variant.named(arch), classes, inputSize, Stem.valueOf(stem), true, device(device));
       try {
         net.load(Safetensors.read(bytes).tensors());

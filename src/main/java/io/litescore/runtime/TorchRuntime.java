@@ -4,11 +4,14 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * libtorch settings that must be fixed before the PyTorch engine starts in a JVM: intra-op and inter-op threads,
- * and offline mode (the natives come from the {@code pytorch-native-cpu} jar; nothing is downloaded).
+ * The engines of a JVM: libtorch settings that must be fixed before the PyTorch engine starts (intra-op and
+ * inter-op threads, offline mode: the natives come from the {@code pytorch-native-cpu} jar, nothing is
+ * downloaded), and ONNX Runtime's. Each engine is started only when a model needs it: a JVM that runs ONNX
+ * models alone never loads libtorch (~0.5 CPU s and a few hundred MB of natives).
  */
 public final class TorchRuntime {
   private static volatile boolean started;
+  private static boolean configured;
 
   private TorchRuntime() {}
 
@@ -27,18 +30,28 @@ public final class TorchRuntime {
    */
   public static synchronized Engine start(int threads, boolean gpuWanted) {
     if (!started) {
-      int t = Math.max(1, threads);
-      System.setProperty("ai.djl.offline", "true");
-      setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(t));
+      configure();
+      setIfAbsent("ai.djl.pytorch.num_threads", Integer.toString(Math.max(1, threads)));
       setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
-      setIfAbsent("ai.djl.default_engine", "PyTorch");
-      // ONNX Runtime's global thread pools are used only by sessions that opt in (none of ours): keep them small
-      setIfAbsent("ai.djl.onnxruntime.num_threads", "1");
-      setIfAbsent("ai.djl.onnxruntime.num_interop_threads", "1");
       Quiet.unless(gpuWanted, "ai.djl.util.cuda.CudaUtils", () -> Engine.getEngine("PyTorch"));
       started = true;
     }
     return Engine.getEngine("PyTorch");
+  }
+
+  /** Settings of both engines that must be in place before either starts. */
+  private static synchronized void configure() {
+    if (!configured) {
+      System.setProperty("ai.djl.offline", "true");
+      setIfAbsent("ai.djl.default_engine", "PyTorch");
+      // ONNX Runtime's global thread pools are used only by sessions that opt in (none of ours): keep them small
+      setIfAbsent("ai.djl.onnxruntime.num_threads", "1");
+      setIfAbsent("ai.djl.onnxruntime.num_interop_threads", "1");
+      // Each ONNX Runtime NDManager would otherwise start the default engine (libtorch) as its "alternative" for
+      // operations ONNX Runtime lacks; litescore's ONNX models only create their input and read their output.
+      setIfAbsent("ai.djl.onnx.disable_alternative", "true");
+      configured = true;
+    }
   }
 
   /**
@@ -57,15 +70,42 @@ public final class TorchRuntime {
     t.start();
   }
 
-  /** The ONNX Runtime engine, started once (after libtorch's settings); quiet about CUDA on a CPU run. */
+  /** The ONNX Runtime engine, started once, without libtorch; quiet about CUDA on a CPU run. */
   public static synchronized Engine onnxRuntime(boolean gpuWanted) {
-    start(1, gpuWanted);
+    configure();
     return Quiet.unless(gpuWanted, "ai.djl.onnxruntime.engine.OrtEngine", () -> Engine.getEngine("OnnxRuntime"));
   }
 
-  /** CUDA devices the libtorch on the classpath can use (0 with the CPU-only natives). */
-  public static int gpuCount() {
-    return Engine.getEngine("PyTorch").getGpuCount();
+  /** CUDA devices the libtorch on the classpath can use (0 with the CPU-only natives); starts libtorch. */
+  public static int gpuCount(int threads, boolean gpuWanted) {
+    return start(threads, gpuWanted).getGpuCount();
+  }
+
+  /**
+   * The libtorch version: the started engine's, else the one its native jar names (without starting it), else
+   * null.
+   */
+  public static String libtorchVersion() {
+    if (started) {
+      return Engine.getEngine("PyTorch").getVersion();
+    }
+    try (java.io.InputStream in = TorchRuntime.class.getClassLoader()
+        .getResourceAsStream("native/lib/pytorch.properties")) {
+      if (in == null) {
+        return null;
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      String v = p.getProperty("version");
+      return v == null ? null : v.replaceFirst("-.*", "");
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** Whether libtorch has been started in this JVM. */
+  public static boolean libtorchStarted() {
+    return started;
   }
 
   /** Intra-op threads libtorch actually uses. */

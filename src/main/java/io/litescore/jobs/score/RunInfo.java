@@ -12,6 +12,7 @@ import io.litescore.config.ModelEntry;
 import io.litescore.io.HadoopFiles;
 import io.litescore.config.ModelSpec;
 import io.litescore.config.ScoreConfig;
+import io.litescore.runtime.TorchRuntime;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,7 @@ public final class RunInfo {
     o.addProperty("spark_version", spark.version());
     o.addProperty("spark_master", spark.sparkContext().master());
     o.addProperty("djl_version", Engine.getDjlVersion());
-    o.addProperty("pytorch_version", pytorchVersion());
+    o.addProperty("pytorch_version", TorchRuntime.libtorchVersion());
     o.addProperty("java_version", System.getProperty("java.version"));
     o.addProperty("started_at", startedAt.toString());
     o.addProperty("finished_at", Instant.now().toString());
@@ -100,14 +101,6 @@ public final class RunInfo {
       JsonObject broken = new JsonObject();
       broken.addProperty("error", "cannot read " + p + ": " + e.getMessage());
       return broken;
-    }
-  }
-
-  private static String pytorchVersion() {
-    try {
-      return Engine.getEngine("PyTorch").getVersion();
-    } catch (RuntimeException e) {
-      return null;
     }
   }
 }
