@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -45,14 +46,15 @@ import scala.Tuple2;
  * executors that score them. Length and modification time (ms) are -1 when unknown (manifests, tables). A table
  * ({@code dataset.layout = table}) carries the encoded images in a fifth column, {@code content}.
  *
+ * @param dataset the rows as a Dataset, made on first use ({@link #images()})
  * @param labelsAreIndices the labels are class indices (an integer label column, or
  *     {@code dataset.labels-are-indices})
  * @param listed whether the rows come from listing files (cheap to cache: no image bytes)
  * @param onDriver the rows themselves when they were listed on the driver (local Spark, local disk: a Spark job
  *     costs more than the walk), else null
  */
-public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean labelsAreIndices, boolean listed,
-    List<Row> onDriver) {
+public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> labels, boolean labelsAreIndices,
+    boolean listed, List<Row> onDriver) {
   static final int PATH = 0;
   static final int LABEL = 1;
   static final int LENGTH = 2;
@@ -75,6 +77,35 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
       case MANIFEST -> manifest(spark, ds, conf);
       case TABLE -> table(spark, ds);
     };
+  }
+
+  /**
+   * The rows as a Dataset. Rows listed on the driver become one only when asked for (an incremental run): a run
+   * scores a balanced split of them instead ({@link #balanced}), and the first Dataset of a fresh JVM costs a
+   * quarter of a second.
+   */
+  public Dataset<Row> images() {
+    return dataset.get();
+  }
+
+  /** {@code make}, called once, on first use. */
+  private static Supplier<Dataset<Row>> once(Supplier<Dataset<Row>> make) {
+    return new Supplier<>() {
+      private Dataset<Row> made;
+
+      @Override
+      public synchronized Dataset<Row> get() {
+        if (made == null) {
+          made = make.get();
+        }
+        return made;
+      }
+    };
+  }
+
+  /** A Dataset there already. */
+  private static Supplier<Dataset<Row>> of(Dataset<Row> images) {
+    return () -> images;
   }
 
   /** The input column an image classifier reads: the file's path, or a table's content. */
@@ -124,9 +155,8 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
   private static ImageListing unlabeled(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
     String root = root(ds, conf);
     List<Row> here = walkHere(spark, ds, conf, root, false);
-    Dataset<Row> images = here != null ? rows(spark, here)
-        : files(spark, ds, conf, root).select(col("path"), lit(null).cast("string").as("label"), col("length"),
-            col("modified"));
+    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : of(files(spark, ds, conf, root)
+        .select(col("path"), lit(null).cast("string").as("label"), col("length"), col("modified")));
     return new ImageListing(images, new TreeSet<>(), ds.labelsAreIndices(), true, here);
   }
 
@@ -212,10 +242,9 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
     }
     String prefix = root.endsWith("/") ? root : root + "/";
     List<Row> here = walkHere(spark, ds, conf, root, true);
-    Dataset<Row> images = here != null ? rows(spark, here) : files(spark, ds, conf, root).map(
-        (MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), labelOf(prefix, r.getString(0)), r.getLong(1),
-            r.getLong(2)),
-        Encoders.row(SCHEMA));
+    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : of(files(spark, ds, conf, root)
+        .map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), labelOf(prefix, r.getString(0)),
+            r.getLong(1), r.getLong(2)), Encoders.row(SCHEMA)));
     return new ImageListing(images, labels, ds.labelsAreIndices(), true, here);
   }
 
@@ -292,8 +321,8 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
           String label = r.isNullAt(1) || r.getString(1).isBlank() ? null : r.getString(1).strip();
           return RowFactory.create(resolved, label, -1L, -1L);
         }, Encoders.row(SCHEMA));
-    return new ImageListing(images, labelled ? distinctLabels(images) : new TreeSet<>(), ds.labelsAreIndices(),
-        true, null);
+    return new ImageListing(of(images), labelled ? distinctLabels(images) : new TreeSet<>(),
+        ds.labelsAreIndices(), true, null);
   }
 
   private static boolean isFolder(String uri, Configuration conf) {
@@ -315,7 +344,7 @@ public record ImageListing(Dataset<Row> images, TreeSet<String> labels, boolean 
     TableView view = TableView.of(raw.schema(), ds, "");
     Dataset<Row> images = raw.select(view.columns());
     TreeSet<String> labels = ds.table().labelColumn() == null ? new TreeSet<>() : distinctLabels(images);
-    return new ImageListing(images, labels, view.labelsAreIndices(), false, null);
+    return new ImageListing(of(images), labels, view.labelsAreIndices(), false, null);
   }
 
   /** The table {@code dataset.path} as {@code dataset.format} reads it; a ConfigError naming both otherwise. */

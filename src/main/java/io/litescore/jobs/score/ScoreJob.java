@@ -102,7 +102,8 @@ public final class ScoreJob extends SparkJob {
     }
     plan.readFrom(listing.inputColumn(), listing.listed());
     boolean here = listing.onDriver() != null;
-    Dataset<Row> listed = listing.listed() && !here ? listing.images().cache() : listing.images();
+    // rows listed here: their Dataset is made only where an incremental run needs it
+    Dataset<Row> listed = here ? null : listing.listed() ? listing.images().cache() : listing.images();
     long total = here ? listing.onDriver().size() : listed.count();
     if (total == 0) {
       throw ConfigError.of("dataset.path", config.dataset().path(), "a folder with at least one image with an "
@@ -135,7 +136,7 @@ public final class ScoreJob extends SparkJob {
     long i0 = System.nanoTime();
     if (config.run().incremental()) {
       step(runId, "find images not scored yet");
-      remaining = notYetScored(listed, models, output, runId);
+      remaining = notYetScored(here ? listing.images() : listed, models, output, runId);
       rows = remaining.count();
       // sized by what is left to score, not by the listing: a daily run's few new images make a few tasks
       todo = remaining.repartition(partitionsFor(rows));
