@@ -84,6 +84,48 @@ public abstract class SparkJob {
     }
   }
 
+  /**
+   * Runs {@code steps} at the same time, the last on this thread, the others on threads of their own (which
+   * inherit this thread's Spark job group and call site); returns when all are done, throwing the first failure.
+   */
+  protected static void inParallel(Runnable... steps) {
+    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    Throwable[] failed = new Throwable[steps.length];
+    for (int i = 0; i < steps.length - 1; i++) {
+      int at = i;
+      Thread t = new Thread(() -> {
+        try {
+          steps[at].run();
+        } catch (Throwable e) {
+          failed[at] = e;
+        }
+      }, "litescore-step-" + i);
+      t.start();
+      threads.add(t);
+    }
+    try {
+      steps[steps.length - 1].run();
+    } catch (RuntimeException | Error e) {
+      failed[steps.length - 1] = e;
+    }
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Cannot wait for the job's steps: interrupted", e);
+      }
+    }
+    for (Throwable e : failed) {
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e instanceof Error r) {
+        throw r;
+      }
+    }
+  }
+
   /** spark.task.cpus: the cores each task has. */
   protected final int taskCpus() {
     return Integer.parseInt(spark.sparkContext().getConf().get("spark.task.cpus", "1"));

@@ -203,9 +203,12 @@ public final class ScoreJob extends SparkJob {
 
     // 5. The run's tables, then publish.
     step(runId, "write metrics");
-    writeByRun(spark.createDataFrame(metricRows, Tables.METRICS_SCHEMA), staging + "/" + Tables.METRICS);
-    writeByRun(spark.createDataFrame(classRows, Tables.CLASS_METRICS_SCHEMA), staging + "/" + Tables.CLASS_METRICS);
-    RunInfo.write(spark, config, staging, runStartedAt, hadoop);
+    // three small writes, mostly driver work each: side by side
+    inParallel(
+        () -> writeByRun(spark.createDataFrame(metricRows, Tables.METRICS_SCHEMA), staging + "/" + Tables.METRICS),
+        () -> writeByRun(spark.createDataFrame(classRows, Tables.CLASS_METRICS_SCHEMA), staging + "/"
+            + Tables.CLASS_METRICS),
+        () -> RunInfo.write(spark, config, staging, runStartedAt, hadoop));
     if (publisher.publish()) {
       out.printf("Replaced the earlier output of run %s%n", runId);
     }
