@@ -81,8 +81,7 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
 
   /**
    * The rows as a Dataset. Rows listed on the driver become one only when asked for (an incremental run): a run
-   * scores a balanced split of them instead ({@link #balanced}), and the first Dataset of a fresh JVM costs a
-   * quarter of a second.
+   * scores a balanced split of them instead ({@link #balanced}), and would make this one for nothing.
    */
   public Dataset<Row> images() {
     return dataset.get();
@@ -91,20 +90,20 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
   /** {@code make}, called once, on first use. */
   private static Supplier<Dataset<Row>> once(Supplier<Dataset<Row>> make) {
     return new Supplier<>() {
-      private Dataset<Row> made;
+      private Dataset<Row> value;
 
       @Override
       public synchronized Dataset<Row> get() {
-        if (made == null) {
-          made = make.get();
+        if (value == null) {
+          value = make.get();
         }
-        return made;
+        return value;
       }
     };
   }
 
   /** A Dataset there already. */
-  private static Supplier<Dataset<Row>> of(Dataset<Row> images) {
+  private static Supplier<Dataset<Row>> made(Dataset<Row> images) {
     return () -> images;
   }
 
@@ -155,7 +154,7 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
   private static ImageListing unlabeled(SparkSession spark, ScoreConfig.Dataset ds, Configuration conf) {
     String root = root(ds, conf);
     List<Row> here = walkHere(spark, ds, conf, root, false);
-    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : of(files(spark, ds, conf, root)
+    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : made(files(spark, ds, conf, root)
         .select(col("path"), lit(null).cast("string").as("label"), col("length"), col("modified")));
     return new ImageListing(images, new TreeSet<>(), ds.labelsAreIndices(), true, here);
   }
@@ -242,7 +241,7 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
     }
     String prefix = root.endsWith("/") ? root : root + "/";
     List<Row> here = walkHere(spark, ds, conf, root, true);
-    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : of(files(spark, ds, conf, root)
+    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : made(files(spark, ds, conf, root)
         .map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), labelOf(prefix, r.getString(0)),
             r.getLong(1), r.getLong(2)), Encoders.row(SCHEMA)));
     return new ImageListing(images, labels, ds.labelsAreIndices(), true, here);
@@ -321,7 +320,7 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
           String label = r.isNullAt(1) || r.getString(1).isBlank() ? null : r.getString(1).strip();
           return RowFactory.create(resolved, label, -1L, -1L);
         }, Encoders.row(SCHEMA));
-    return new ImageListing(of(images), labelled ? distinctLabels(images) : new TreeSet<>(),
+    return new ImageListing(made(images), labelled ? distinctLabels(images) : new TreeSet<>(),
         ds.labelsAreIndices(), true, null);
   }
 
@@ -344,7 +343,7 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
     TableView view = TableView.of(raw.schema(), ds, "");
     Dataset<Row> images = raw.select(view.columns());
     TreeSet<String> labels = ds.table().labelColumn() == null ? new TreeSet<>() : distinctLabels(images);
-    return new ImageListing(of(images), labels, view.labelsAreIndices(), false, null);
+    return new ImageListing(made(images), labels, view.labelsAreIndices(), false, null);
   }
 
   /** The table {@code dataset.path} as {@code dataset.format} reads it; a ConfigError naming both otherwise. */
