@@ -86,7 +86,8 @@ public abstract class SparkJob {
 
   /**
    * Runs {@code steps} at the same time, the last on this thread, the others on threads of their own (which
-   * inherit this thread's Spark job group and call site); returns when all are done, throwing the first failure.
+   * inherit this thread's Spark job group and call site); returns when all are done, then throws the failure of
+   * the first step (in argument order) that failed.
    */
   protected static void inParallel(Runnable... steps) {
     java.util.List<Thread> threads = new java.util.ArrayList<>();

@@ -303,7 +303,7 @@ public final class BenchmarkJob {
       commands.put(m.name(), paths.size() / wall);
       add(new Measurement("g whole command", m.name(), m.spec().batchSize(), 1, paths.size(), wall, Double.NaN,
           paths.size() / wall, 1000 * wall / paths.size()));
-      // where the command's own time went (its last line but the output's): start-up, steps, the pass's share
+      // where the command's own time went, from its Time line: start-up, steps, the pass's share
       Files.readAllLines(work.resolve("command-" + m.name() + ".log")).stream().filter(l -> l.startsWith("Time: "))
           .findFirst().ifPresent(l -> out.printf("g   %-30s %s%n", m.name(), l));
     }
