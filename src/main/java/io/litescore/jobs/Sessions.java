@@ -24,21 +24,29 @@ import org.apache.spark.sql.SparkSession;
  * functions ({@code vector_to_array}, {@code array_to_vector}), so their sessions are built with the classic
  * builder and without that one extension; every other extension (ServiceLoader or {@code spark.sql.extensions})
  * is applied as usual. Sessions that users build for {@link io.litescore.ml.ImageClassifier} are not touched.
- * Spark still needs that universe for the row encoders of a job's first task (Catalyst's {@code ScalaReflection});
- * in a local session, whose tasks run in this JVM, it is initialised on a background thread while the session
- * starts.
+ * Spark still needs that universe where a task converts rows with a row encoder (a Dataset's {@code map} or
+ * {@code mapPartitions}: Catalyst's {@code Invoke} names its method through it). A batch score run has no such
+ * step ({@link io.litescore.ml.CatalystRows}); streaming and incremental runs, and the other jobs, do: in a local
+ * session, whose tasks run in this JVM, it is initialised for them on a background thread while the session starts.
  */
 public final class Sessions {
   private static final String FILE_IMPL = "spark.hadoop.fs.file.impl";
 
   private Sessions() {}
 
+  /** The session of a job that runs {@code config}'s scoring (the score, bench and soak commands). */
   public static SparkSession forConfig(ScoreConfig config, String appName) {
-    return forConf(config.sparkConf(), appName);
+    // a batch run's datasets are read and scored without row encoders; a streaming Dataset, and the shuffled
+    // plan of an incremental run, are mapped with them
+    return forConf(config.sparkConf(), appName, config.stream().enabled() || config.run().incremental());
   }
 
   /** The same, for jobs without a score config: {@code conf} holds full Spark property names. */
   public static SparkSession forConf(Map<String, String> conf, String appName) {
+    return forConf(conf, appName, true);
+  }
+
+  private static SparkSession forConf(Map<String, String> conf, String appName, boolean rowEncoders) {
     org.apache.spark.sql.classic.SparkSession.Builder b = org.apache.spark.sql.classic.SparkSession.builder()
         .appName(appName);
     // spark-submit passes its settings as system properties, which SparkConf reads.
@@ -57,7 +65,7 @@ public final class Sessions {
       b.config(FILE_IMPL, LocalFiles.class.getName());
     }
     conf.forEach(b::config);
-    if (master.startsWith("local")) {
+    if (rowEncoders && master.startsWith("local")) {
       initScalaReflectionInBackground();
     }
     Thread thread = Thread.currentThread();

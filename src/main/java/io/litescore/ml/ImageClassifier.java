@@ -30,7 +30,6 @@ import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -566,9 +565,9 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
         input.readsFiles() ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
             .broadcast(new SerializableHadoopConf(hadoop)) : null, counters, then);
     if (then != null) {
-      return source.mapPartitions(pass, Encoders.row(thenSchema));
+      return CatalystRows.mapPartitions(source, pass, thenSchema);
     }
-    Dataset<Row> result = source.mapPartitions(pass, Encoders.row(out));
+    Dataset<Row> result = CatalystRows.mapPartitions(source, pass, out);
     CHAINS.put(result, new Chain(source, input, List.copyOf(models), List.copyOf(outputs), List.copyOf(devices),
         List.copyOf(scoreIf), settings));
     return result;

@@ -2,17 +2,48 @@ package io.litescore.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.litescore.cli.Litescore;
+import io.litescore.testing.ChildProcess;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The class loader a job's session is built under: spark-mllib's session extension left out, nothing else. */
+/**
+ * The class loader a job's session is built under (spark-mllib's session extension left out, nothing else), and a
+ * batch score run that never needs Scala's runtime reflection universe.
+ */
 class SessionsTest {
+  /** The bundled demo's score run, its output under {@code args[0]}; the JVM logs the classes it loads. */
+  public static void main(String[] args) {
+    System.exit(Litescore.commandLine().execute("score", "--set", "run.output=" + args[0]));
+  }
+
+  @Test
+  void aBatchScoreRunNeverLoadsScalasRuntimeReflection(@TempDir Path dir) throws Exception {
+    Path classes = dir.resolve("classes.log");
+    List<String> jvm = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-Xmx") && !a.startsWith("-agent") && !a.startsWith("-javaagent")).toList());
+    jvm.addAll(List.of("-Xmx2g", "-Xlog:class+load=info:file=" + classes, "-cp",
+        System.getProperty("java.class.path")));
+    ChildProcess p = ChildProcess.start("batch-score", ChildProcess.java(jvm, SessionsTest.class.getName(),
+        dir.resolve("out").toString()), Map.of(), dir, dir.resolve("score.log"));
+    assertThat(p.waitFor(Duration.ofMinutes(3))).as(p.tail()).isZero();
+    assertThat(p.output()).contains("Scored 1000 images");
+    String loaded = Files.readString(classes);
+    assertThat(loaded).contains("org.apache.spark.sql.execution.datasources.parquet.ParquetOutputWriter ");
+    // Catalyst's row encoders, and the session start before them, would load it (about a second of two cores)
+    assertThat(loaded).doesNotContain("scala.reflect.runtime.JavaUniverse ");
+  }
+
   private static URL folder(Path root, String name, String services) throws Exception {
     Path dir = root.resolve(name);
     Path file = dir.resolve(Sessions.WithoutMlExtension.PROVIDERS);

@@ -12,6 +12,7 @@ import io.litescore.config.ConfigError;
 import io.litescore.config.ScoreConfig;
 import io.litescore.io.HadoopFiles;
 import io.litescore.io.SerializableHadoopConf;
+import io.litescore.ml.CatalystRows;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,10 +26,9 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -161,7 +161,7 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
 
   /** Rows listed here as a DataFrame, without copying them into the plan (a local relation of 100k rows is slow). */
   private static Dataset<Row> rows(SparkSession spark, List<Row> rows) {
-    return spark.createDataFrame(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+    return CatalystRows.fromRows(spark, JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(rows, Math.max(1, spark.sparkContext().defaultParallelism())), SCHEMA);
   }
 
@@ -185,10 +185,9 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
       p[0] += Math.max(1, r.getLong(LENGTH));
       lightest.add(p);
     }
-    org.apache.spark.api.java.JavaRDD<Row> rdd = org.apache.spark.api.java.JavaSparkContext
-        .fromSparkContext(spark.sparkContext()).parallelize(parts, n)
+    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(parts, n)
         .flatMap(part -> part.iterator());
-    return spark.createDataFrame(rdd, SCHEMA);
+    return CatalystRows.fromRows(spark, rdd, SCHEMA);
   }
 
   /**
@@ -220,8 +219,8 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
       return rootFiles;
     }
     int tasks = Math.min(dirs.size(), spark.sparkContext().defaultParallelism() * 4);
-    Dataset<Row> walked = spark.createDataset(dirs, Encoders.STRING()).repartition(tasks)
-        .flatMap(walker, Encoders.row(FileWalker.SCHEMA));
+    Dataset<Row> walked = CatalystRows.fromRows(spark, JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(dirs, tasks).flatMap(walker::call), FileWalker.SCHEMA);
     return rootFiles.union(walked);
   }
 
@@ -241,9 +240,9 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
     }
     String prefix = root.endsWith("/") ? root : root + "/";
     List<Row> here = walkHere(spark, ds, conf, root, true);
-    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : made(files(spark, ds, conf, root)
-        .map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), labelOf(prefix, r.getString(0)),
-            r.getLong(1), r.getLong(2)), Encoders.row(SCHEMA)));
+    Supplier<Dataset<Row>> images = here != null ? once(() -> rows(spark, here)) : made(CatalystRows.map(
+        files(spark, ds, conf, root), r -> RowFactory.create(r.getString(0), labelOf(prefix, r.getString(0)),
+            r.getLong(1), r.getLong(2)), SCHEMA));
     return new ImageListing(images, labels, ds.labelsAreIndices(), true, here);
   }
 
@@ -259,7 +258,8 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
    * would silently pad or truncate them. One pass over the manifest; only the first bad line numbers come back.
    */
   static void checkCsvRows(SparkSession spark, String manifest, int columns, int pathColumn) {
-    JavaRDD<Tuple2<String, Long>> lines = spark.read().textFile(manifest).javaRDD().zipWithIndex()
+    JavaRDD<Tuple2<String, Long>> lines = JavaSparkContext.fromSparkContext(spark.sparkContext()).textFile(manifest)
+        .zipWithIndex()
         .map(t -> new Tuple2<>(t._1(), t._2() + 1));
     JavaRDD<String> bad = lines.filter(t -> t._2() > 1 && !t._1().isBlank())
         .map(t -> {
@@ -312,14 +312,13 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
       throw ConfigError.of("dataset.path", ds.path(), "a resolvable base for relative manifest paths");
     }
     String prefix = base.endsWith("/") ? base : base + "/";
-    Dataset<Row> images = raw.select(col("path").cast("string"),
-            labelled ? col("label").cast("string") : lit(null).cast("string"))
-        .map((MapFunction<Row, Row>) r -> {
+    Dataset<Row> images = CatalystRows.map(raw.select(col("path").cast("string"),
+            labelled ? col("label").cast("string") : lit(null).cast("string")), r -> {
           String p = r.isNullAt(0) ? "" : r.getString(0).strip();
           String resolved = p.isEmpty() || HadoopFiles.isAbsolute(p) ? p : prefix + p;
           String label = r.isNullAt(1) || r.getString(1).isBlank() ? null : r.getString(1).strip();
           return RowFactory.create(resolved, label, -1L, -1L);
-        }, Encoders.row(SCHEMA));
+        }, SCHEMA);
     return new ImageListing(made(images), labelled ? distinctLabels(images) : new TreeSet<>(),
         ds.labelsAreIndices(), true, null);
   }
