@@ -3,6 +3,8 @@ package io.litescore.jobs;
 import io.litescore.config.ConfigError;
 import io.litescore.io.HadoopFiles;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -29,26 +31,44 @@ public abstract class SparkJob {
   }
 
   /**
-   * Runs a scoring write with Spark's whole-stage code generation off for its planning, then restores the
-   * session's setting. The scoring plan is object operations (the classifier pass, the prediction rows) feeding a
-   * Parquet writer: fused code gains nothing there, but its generated serializer for the prediction rows is a
-   * 60 KB method the JIT compiled again on every run (0.37 CPU s of C2 time inside each 440-image pass, measured
-   * with JFR on 2 cores); without it Spark uses its cached projection classes.
+   * Runs a scoring write with these session settings for its planning, then restores the session's own:
+   * <ul>
+   *   <li>Whole-stage code generation off. The scoring plan is object operations (the classifier pass, the
+   *       prediction rows) feeding a Parquet writer: fused code gains nothing there, but its generated serializer
+   *       for the prediction rows is a 60 KB method the JIT compiled again on every run (0.37 CPU s of C2 time
+   *       inside each 440-image pass, measured with JFR on 2 cores).
+   *   <li>No sort before the partitioned write (unless the session sets {@code CONCURRENT_WRITERS} itself): each
+   *       task writes its rows as they are scored, one open file per model, instead of holding the partition's rows
+   *       in a sorter (whose comparator Spark generates in every task) until the last one is scored. Spark plans
+   *       no sort when concurrent writers are allowed; the files and rows are the same.
+   * </ul>
    */
   protected final void scoringWrite(Runnable write) {
-    String key = "spark.sql.codegen.wholeStage";
-    String before = spark.conf().contains(key) ? spark.conf().get(key) : null;
-    spark.conf().set(key, "false");
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("spark.sql.codegen.wholeStage", "false");
+    if (!spark.conf().contains(CONCURRENT_WRITERS)) {
+      settings.put(CONCURRENT_WRITERS, "64"); // more models than that in a task: Spark sorts the rest, as before
+    }
+    Map<String, String> before = new LinkedHashMap<>();
+    settings.forEach((key, value) -> {
+      before.put(key, spark.conf().contains(key) ? spark.conf().get(key) : null);
+      spark.conf().set(key, value);
+    });
     try {
       write.run();
     } finally {
-      if (before == null) {
-        spark.conf().unset(key);
-      } else {
-        spark.conf().set(key, before);
-      }
+      before.forEach((key, value) -> {
+        if (value == null) {
+          spark.conf().unset(key);
+        } else {
+          spark.conf().set(key, value);
+        }
+      });
     }
   }
+
+  /** Open files per task when a partitioned write is not sorted. */
+  private static final String CONCURRENT_WRITERS = "spark.sql.maxConcurrentOutputFileWriters";
 
   /**
    * Names the next Spark jobs {@code litescore <run>: <what>} (in the UI, and for cancelling a run's jobs). The
