@@ -42,23 +42,15 @@ public final class CatalystRows {
 
   /** {@code function} over each row of {@code source}, giving rows of {@code schema}. */
   public static Dataset<Row> map(Dataset<Row> source, MapFunction<Row, Row> function, StructType schema) {
-    return mapPartitions(source, (MapPartitionsFunction<Row, Row>) rows -> new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
+    return mapPartitions(source, (MapPartitionsFunction<Row, Row>) rows -> mapped(rows, r -> {
+      try {
+        return function.call(r);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
       }
-
-      @Override
-      public Row next() {
-        try {
-          return function.call(rows.next());
-        } catch (RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }, schema);
+    }), schema);
   }
 
   /** {@code rows} of {@code schema} as a DataFrame, each row converted in its task. */
@@ -73,6 +65,11 @@ public final class CatalystRows {
 
   private static Iterator<InternalRow> toInternal(Iterator<Row> rows, StructType schema) {
     Function1<Object, Object> convert = CatalystTypeConverters$.MODULE$.createToCatalystConverter(schema);
+    return mapped(rows, r -> (InternalRow) convert.apply(r));
+  }
+
+  /** {@code rows}, each passed through {@code f} as it is read. */
+  private static <A, B> Iterator<B> mapped(Iterator<A> rows, java.util.function.Function<A, B> f) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -80,8 +77,8 @@ public final class CatalystRows {
       }
 
       @Override
-      public InternalRow next() {
-        return (InternalRow) convert.apply(rows.next());
+      public B next() {
+        return f.apply(rows.next());
       }
     };
   }
@@ -101,17 +98,7 @@ public final class CatalystRows {
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) throws Exception {
       Function1<Object, Object> toRow = CatalystTypeConverters$.MODULE$.createToScalaConverter(in);
-      Iterator<Row> external = new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          return (Row) toRow.apply(rows.next());
-        }
-      };
+      Iterator<Row> external = mapped(rows, r -> (Row) toRow.apply(r));
       return toInternal(function.call(external), out);
     }
   }
