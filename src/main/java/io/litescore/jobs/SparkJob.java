@@ -3,7 +3,9 @@ package io.litescore.jobs;
 import io.litescore.config.ConfigError;
 import io.litescore.io.HadoopFiles;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -110,7 +112,7 @@ public abstract class SparkJob {
    * the first step (in argument order) that failed.
    */
   protected static void inParallel(Runnable... steps) {
-    java.util.List<Thread> threads = new java.util.ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
     Throwable[] failed = new Throwable[steps.length];
     for (int i = 0; i < steps.length - 1; i++) {
       int at = i;

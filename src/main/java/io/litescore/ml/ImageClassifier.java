@@ -564,10 +564,10 @@ public class ImageClassifier extends Transformer implements DefaultParamsWritabl
         // broadcast: each executor deserialises the configuration once, not every task
         input.readsFiles() ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
             .broadcast(new SerializableHadoopConf(hadoop)) : null, counters, then);
+    Dataset<Row> result = CatalystRows.mapPartitions(source, pass, then != null ? thenSchema : out);
     if (then != null) {
-      return CatalystRows.mapPartitions(source, pass, thenSchema);
+      return result;
     }
-    Dataset<Row> result = CatalystRows.mapPartitions(source, pass, out);
     CHAINS.put(result, new Chain(source, input, List.copyOf(models), List.copyOf(outputs), List.copyOf(devices),
         List.copyOf(scoreIf), settings));
     return result;
