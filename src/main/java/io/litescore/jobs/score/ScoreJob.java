@@ -203,10 +203,10 @@ public final class ScoreJob extends SparkJob {
 
     // 5. The run's tables, then publish.
     step(runId, "write metrics");
-    // three small writes, mostly driver work each: side by side
+    // three small writes on the driver: side by side
     inParallel(
-        () -> writeByRun(spark.createDataFrame(metricRows, Tables.METRICS_SCHEMA), staging + "/" + Tables.METRICS),
-        () -> writeByRun(spark.createDataFrame(classRows, Tables.CLASS_METRICS_SCHEMA), staging + "/"
+        () -> RunPartitionWriter.write(spark, metricRows, Tables.METRICS_SCHEMA, staging + "/" + Tables.METRICS),
+        () -> RunPartitionWriter.write(spark, classRows, Tables.CLASS_METRICS_SCHEMA, staging + "/"
             + Tables.CLASS_METRICS),
         () -> RunInfo.write(spark, config, staging, runStartedAt, hadoop));
     if (publisher.publish()) {
@@ -250,10 +250,6 @@ public final class ScoreJob extends SparkJob {
    * Appends into the run's fresh staging folder (see {@link RunPublisher}). Not a dynamic partition overwrite,
    * which the S3A committers refuse.
    */
-  private static void writeByRun(Dataset<Row> df, String path) {
-    df.coalesce(1).write().mode(SaveMode.Append).partitionBy("run_id").parquet(path);
-  }
-
   /** {@code dataset.partitions}, else about {@link #IMAGES_PER_PARTITION} images per task, at least one per core. */
   private int partitionsFor(long images) {
     return config.dataset().partitions() > 0 ? config.dataset().partitions()

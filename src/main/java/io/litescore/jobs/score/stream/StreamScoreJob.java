@@ -8,6 +8,7 @@ import io.litescore.jobs.SparkJob;
 import io.litescore.jobs.score.ImageListing;
 import io.litescore.jobs.score.LabelMap;
 import io.litescore.jobs.score.RunInfo;
+import io.litescore.jobs.score.RunPartitionWriter;
 import io.litescore.jobs.score.RunPublisher;
 import io.litescore.jobs.score.ScoreJob;
 import io.litescore.jobs.score.ScoringPlan;
@@ -199,8 +200,7 @@ public final class StreamScoreJob extends SparkJob {
           .set("device", String.join(",", new TreeSet<>(counters.devices().get(i).value())))
           .set("started_at", startedAt).set("run_id", runId).build());
     }
-    spark.createDataFrame(rows, Tables.BATCH_METRICS_SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite)
-        .partitionBy("run_id").parquet(staged + "/" + Tables.BATCH_METRICS);
+    RunPartitionWriter.write(spark, rows, Tables.BATCH_METRICS_SCHEMA, staged + "/" + Tables.BATCH_METRICS);
     BatchFiles.move(staged + "/" + Tables.PREDICTIONS, output + "/" + Tables.PREDICTIONS, batchId, hadoop);
     BatchFiles.move(staged + "/" + Tables.BATCH_METRICS, output + "/" + Tables.BATCH_METRICS, batchId, hadoop);
 
@@ -216,10 +216,8 @@ public final class StreamScoreJob extends SparkJob {
           runId));
       classRows.addAll(plan.classRows(i, s, runId));
     }
-    spark.createDataFrame(metricRows, Tables.METRICS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
-        .partitionBy("run_id").parquet(staged + "/" + Tables.METRICS);
-    spark.createDataFrame(classRows, Tables.CLASS_METRICS_SCHEMA).coalesce(1).write().mode(SaveMode.Append)
-        .partitionBy("run_id").parquet(staged + "/" + Tables.CLASS_METRICS);
+    RunPartitionWriter.write(spark, metricRows, Tables.METRICS_SCHEMA, staged + "/" + Tables.METRICS);
+    RunPartitionWriter.write(spark, classRows, Tables.CLASS_METRICS_SCHEMA, staged + "/" + Tables.CLASS_METRICS);
     RunInfo.write(spark, config, staged, startedAt.toInstant(), hadoop);
     staging.publish(List.of(Tables.METRICS, Tables.CLASS_METRICS, RunInfo.TABLE));
     batches++;
