@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class TorchRuntime {
   private static volatile boolean started;
   private static boolean configured;
+  private static boolean ortStarted;
 
   private TorchRuntime() {}
 
@@ -70,9 +71,16 @@ public final class TorchRuntime {
     t.start();
   }
 
-  /** The ONNX Runtime engine, started once, without libtorch; quiet about CUDA on a CPU run. */
+  /**
+   * The ONNX Runtime engine, started once, without libtorch, its natives from a copy cached once per host
+   * ({@link OrtNatives}); quiet about CUDA on a CPU run.
+   */
   public static synchronized Engine onnxRuntime(boolean gpuWanted) {
     configure();
+    if (!ortStarted) {
+      OrtNatives.useCachedCopy();
+      ortStarted = true;
+    }
     return Quiet.unless(gpuWanted, "ai.djl.onnxruntime.engine.OrtEngine", () -> Engine.getEngine("OnnxRuntime"));
   }
 

@@ -35,15 +35,17 @@ class EngineIsolationTest {
     } catch (java.io.IOException ex) {
       maps = "";
     }
+    String ortFolder = maps.lines().map(l -> l.replaceFirst("^.* ", "")).filter(f -> f.endsWith("/libonnxruntime.so"))
+        .map(f -> f.substring(0, f.lastIndexOf('/'))).findFirst().orElse("none");
     System.out.println("outputs=" + out[0].length + " libtorch-started=" + TorchRuntime.libtorchStarted()
         + " libtorch-mapped=" + maps.contains("libtorch_cpu") + " onnxruntime-mapped="
-        + maps.contains("libonnxruntime"));
+        + maps.contains("libonnxruntime") + " onnxruntime-from=" + ortFolder);
   }
 
   private static String run(String form, Path dir) {
-    ChildProcess p = ChildProcess.start("engine-" + form, ChildProcess.java(List.of("-Xmx1g", "-cp",
-        System.getProperty("java.class.path")), EngineIsolationTest.class.getName(), form), Map.of(), dir,
-        dir.resolve(form + ".log"));
+    ChildProcess p = ChildProcess.start("engine-" + form, ChildProcess.java(List.of("-Xmx1g", "-DENGINE_CACHE_DIR="
+        + dir.resolve("engines"), "-cp", System.getProperty("java.class.path")), EngineIsolationTest.class.getName(),
+        form), Map.of(), dir, dir.resolve(form + ".log"));
     assertThat(p.waitFor(Duration.ofMinutes(2))).as(p.tail()).isZero();
     return p.output();
   }
@@ -52,6 +54,16 @@ class EngineIsolationTest {
   void anOnnxModelRunsWithoutLoadingLibtorch(@TempDir Path dir) {
     assertThat(run("onnx", dir)).contains("outputs=1000 libtorch-started=false libtorch-mapped=false "
         + "onnxruntime-mapped=true");
+  }
+
+  /** ONNX Runtime's natives come from the copy in the engine cache, made by the first JVM, mapped by the next. */
+  @Test
+  void onnxRuntimeLoadsItsNativesFromTheEngineCache(@TempDir Path dir) throws Exception {
+    String first = run("onnx", dir).replaceFirst("(?s).*onnxruntime-from=(\\S+).*", "$1");
+    assertThat(Path.of(first).getParent()).isEqualTo(dir.resolve("engines").resolve("onnxruntime"));
+    long written = Files.getLastModifiedTime(Path.of(first, "libonnxruntime.so")).toMillis();
+    assertThat(run("onnx", dir)).contains("onnxruntime-from=" + first + "\n");
+    assertThat(Files.getLastModifiedTime(Path.of(first, "libonnxruntime.so")).toMillis()).isEqualTo(written);
   }
 
   @Test
