@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The steps a job runs side by side, and the settings of a scoring write. */
 class SparkJobTest {
   private static final String CONCURRENT_WRITERS = "spark.sql.maxConcurrentOutputFileWriters";
+  private static final String CODEGEN_FACTORY = "spark.sql.codegen.factoryMode";
 
   /** The physical plans of the writes {@code write} runs under {@link SparkJob#scoringWrite}. */
   private static List<String> plansOfScoringWrite(SparkSession spark, Runnable write) throws Exception {
@@ -92,6 +93,39 @@ class SparkJobTest {
       assertThat(spark.conf().get(CONCURRENT_WRITERS)).isEqualTo("0");
     } finally {
       spark.conf().unset(CONCURRENT_WRITERS);
+    }
+  }
+
+  /** What the scoring write's tasks saw as the codegen factory mode (written by the tasks of this JVM). */
+  private static final Set<String> TASKS_SAW = ConcurrentHashMap.newKeySet();
+
+  private static void writeRecordingTheTasksFactoryMode(SparkSession spark, String out) {
+    rows(spark).repartition(2).mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>)
+        it -> {
+          TASKS_SAW.add(org.apache.spark.sql.internal.SQLConf.get().codegenFactoryMode().toString());
+          return it;
+        }, org.apache.spark.sql.Encoders.row(rows(spark).schema()))
+        .write().partitionBy("model").parquet(out);
+  }
+
+  @Test
+  void aScoringWritesTasksMakeTheirRowProjectionsInterpreted(@TempDir Path dir) throws Exception {
+    SparkSession spark = SharedSpark.get();
+    TASKS_SAW.clear();
+    new SparkJob(spark, "test") {}.scoringWrite(() ->
+        writeRecordingTheTasksFactoryMode(spark, dir.resolve("out").toUri().toString()));
+    assertThat(TASKS_SAW).containsExactly("NO_CODEGEN");
+    assertThat(spark.read().parquet(dir.resolve("out").toUri().toString()).count()).isEqualTo(40);
+    assertThat(spark.conf().contains(CODEGEN_FACTORY)).isFalse();
+    // a session's own choice is kept
+    spark.conf().set(CODEGEN_FACTORY, "CODEGEN_ONLY");
+    try {
+      TASKS_SAW.clear();
+      new SparkJob(spark, "test") {}.scoringWrite(() ->
+          writeRecordingTheTasksFactoryMode(spark, dir.resolve("out2").toUri().toString()));
+      assertThat(TASKS_SAW).containsExactly("CODEGEN_ONLY");
+    } finally {
+      spark.conf().unset(CODEGEN_FACTORY);
     }
   }
 
