@@ -10,8 +10,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -103,7 +105,8 @@ public final class SoakJob {
 
   /**
    * Fills {@code target} with {@code count} files {@code <label>/<n>-<name>}, hard links (copies where links are
-   * not possible) to the files of the ImageFolder {@code source}, round robin. Existing files are kept.
+   * not possible) to the files of the ImageFolder {@code source}, round robin. Existing files of that set are kept;
+   * any other file is removed (a larger soak's images in the same folder would be scored too).
    */
   static int replicate(Path source, Path target, int count) throws IOException {
     List<Path> files;
@@ -114,10 +117,12 @@ public final class SoakJob {
     if (files.isEmpty()) {
       throw new IOException("Cannot soak: no <label>/<file> images under " + source);
     }
+    Set<Path> wanted = new HashSet<>();
     for (int i = 0; i < count; i++) {
       Path f = files.get(i % files.size());
       Path to = target.resolve(f.getParent().getFileName().toString())
           .resolve((i / files.size()) + "-" + f.getFileName());
+      wanted.add(to);
       if (Files.exists(to)) {
         continue;
       }
@@ -126,6 +131,11 @@ public final class SoakJob {
         Files.createLink(to, f);
       } catch (IOException | UnsupportedOperationException e) {
         Files.copy(f, to);
+      }
+    }
+    try (Stream<Path> s = Files.walk(target, 2)) {
+      for (Path p : s.filter(Files::isRegularFile).filter(p -> !wanted.contains(p)).toList()) {
+        Files.delete(p);
       }
     }
     return count;
