@@ -71,9 +71,16 @@ public final class ConfigLoader {
     return result;
   }
 
+  private static final String DEFAULTS = "litescore/defaults.conf";
+
   /** Resolves and validates a configuration against the defaults. */
   public static ScoreConfig parse(Config user) {
-    Config defaults = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), "litescore/defaults.conf");
+    // the one copy in litescore's jar: parseResources would list every jar of the class path for others
+    java.net.URL url = ConfigLoader.class.getClassLoader().getResource(DEFAULTS);
+    if (url == null) {
+      throw new IllegalStateException("Cannot score: " + DEFAULTS + " is not on the class path");
+    }
+    Config defaults = ConfigFactory.parseURL(url);
     Config c;
     try {
       c = user.withFallback(defaults).resolve();
