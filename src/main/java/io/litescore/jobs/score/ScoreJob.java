@@ -246,10 +246,6 @@ public final class ScoreJob extends SparkJob {
         .cache();
   }
 
-  /**
-   * Appends into the run's fresh staging folder (see {@link RunPublisher}). Not a dynamic partition overwrite,
-   * which the S3A committers refuse.
-   */
   /** {@code dataset.partitions}, else about {@link #IMAGES_PER_PARTITION} images per task, at least one per core. */
   private int partitionsFor(long images) {
     return config.dataset().partitions() > 0 ? config.dataset().partitions()
