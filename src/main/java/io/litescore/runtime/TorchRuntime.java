@@ -12,7 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class TorchRuntime {
   private static volatile boolean started;
   private static boolean configured;
-  private static boolean ortStarted;
+  private static boolean ortNativesChosen;
 
   private TorchRuntime() {}
 
@@ -77,9 +77,9 @@ public final class TorchRuntime {
    */
   public static synchronized Engine onnxRuntime(boolean gpuWanted) {
     configure();
-    if (!ortStarted) {
+    if (!ortNativesChosen) {
       OrtNatives.useCachedCopy();
-      ortStarted = true;
+      ortNativesChosen = true;
     }
     return Quiet.unless(gpuWanted, "ai.djl.onnxruntime.engine.OrtEngine", () -> Engine.getEngine("OnnxRuntime"));
   }
