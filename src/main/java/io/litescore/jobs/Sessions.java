@@ -31,6 +31,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class Sessions {
   private static final String FILE_IMPL = "spark.hadoop.fs.file.impl";
+  private static final String UI = "spark.ui.enabled";
 
   private Sessions() {}
 
@@ -51,20 +52,9 @@ public final class Sessions {
         .appName(appName);
     // spark-submit passes its settings as system properties, which SparkConf reads.
     SparkConf system = new SparkConf();
-    boolean masterGiven = conf.containsKey("spark.master") || system.contains("spark.master");
-    if (!masterGiven) {
-      b.master("local[*]");
-    }
-    if (!conf.containsKey("spark.ui.showConsoleProgress")) {
-      b.config("spark.ui.showConsoleProgress", "false");
-    }
-    // file:// without a chmod process per directory and file (LocalFiles); local mode only, where the driver's
-    // class path is the executor's
-    String master = conf.getOrDefault("spark.master", system.get("spark.master", "local[*]"));
-    if (master.matches("local(\\[.*])?") && !conf.containsKey(FILE_IMPL) && !system.contains(FILE_IMPL)) {
-      b.config(FILE_IMPL, LocalFiles.class.getName());
-    }
+    defaults(conf, system).forEach(b::config);
     conf.forEach(b::config);
+    String master = conf.getOrDefault("spark.master", system.get("spark.master", "local[*]"));
     if (rowEncoders && master.startsWith("local")) {
       initScalaReflectionInBackground();
     }
@@ -77,6 +67,38 @@ public final class Sessions {
     } finally {
       thread.setContextClassLoader(context);
     }
+  }
+
+  /**
+   * What litescore sets where neither {@code conf} nor the system properties ({@code system}) do:
+   * <ul>
+   *   <li>{@code spark.master = local[*]} (no master given: a run in this JVM);
+   *   <li>{@code spark.ui.showConsoleProgress = false} (the jobs print their own progress);
+   *   <li>local masters only (one JVM, whose class path the tasks share): {@code file://} through
+   *       {@link LocalFiles}, and no web UI. A local run is one command that prints its own progress; Spark's UI
+   *       took 0.1-0.15 s of every start-up on 2 cores (its Jetty server and pages are built before the session
+   *       returns). {@code spark.ui.enabled = true} brings it back.
+   * </ul>
+   */
+  static Map<String, String> defaults(Map<String, String> conf, SparkConf system) {
+    Map<String, String> d = new java.util.LinkedHashMap<>();
+    boolean masterGiven = conf.containsKey("spark.master") || system.contains("spark.master");
+    if (!masterGiven) {
+      d.put("spark.master", "local[*]");
+    }
+    if (!conf.containsKey("spark.ui.showConsoleProgress")) {
+      d.put("spark.ui.showConsoleProgress", "false");
+    }
+    String master = conf.getOrDefault("spark.master", system.get("spark.master", "local[*]"));
+    if (master.matches("local(\\[.*])?")) {
+      if (!conf.containsKey(FILE_IMPL) && !system.contains(FILE_IMPL)) {
+        d.put(FILE_IMPL, LocalFiles.class.getName());
+      }
+      if (!conf.containsKey(UI) && !system.contains(UI)) {
+        d.put(UI, "false");
+      }
+    }
+    return d;
   }
 
   /** Initialises Catalyst's {@code ScalaReflection} (and Scala's runtime universe) on a daemon thread. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,28 @@ class SessionsTest {
     assertThat(loaded).contains("org.apache.spark.sql.execution.datasources.parquet.ParquetOutputWriter ");
     // Catalyst's row encoders, and the session start before them, would load it (about a second of two cores)
     assertThat(loaded).doesNotContain("scala.reflect.runtime.JavaUniverse ");
+    // a local session without spark.ui.enabled: no web UI built
+    assertThat(loaded).doesNotContain("org.apache.spark.ui.jobs.JobsTab ");
+  }
+
+  @Test
+  void aLocalSessionStartsWithoutTheWebUiUnlessAskedFor() {
+    SparkConf none = new SparkConf(false);
+    assertThat(Sessions.defaults(Map.of(), none)).containsEntry("spark.master", "local[*]")
+        .containsEntry("spark.ui.enabled", "false").containsEntry("spark.ui.showConsoleProgress", "false")
+        .containsEntry("spark.hadoop.fs.file.impl", "io.litescore.io.LocalFiles");
+    assertThat(Sessions.defaults(Map.of("spark.master", "local[2]"), none))
+        .containsEntry("spark.ui.enabled", "false").doesNotContainKey("spark.master");
+    // asked for, in the config or by spark-submit
+    assertThat(Sessions.defaults(Map.of("spark.master", "local[2]", "spark.ui.enabled", "true"), none))
+        .doesNotContainKey("spark.ui.enabled");
+    assertThat(Sessions.defaults(Map.of(), new SparkConf(false).set("spark.ui.enabled", "true")))
+        .doesNotContainKey("spark.ui.enabled");
+    // a cluster keeps its own settings
+    assertThat(Sessions.defaults(Map.of("spark.master", "spark://host:7077"), none))
+        .doesNotContainKeys("spark.ui.enabled", "spark.hadoop.fs.file.impl", "spark.master");
+    assertThat(Sessions.defaults(Map.of(), new SparkConf(false).set("spark.master", "yarn")))
+        .containsOnlyKeys("spark.ui.showConsoleProgress");
   }
 
   private static URL folder(Path root, String name, String services) throws Exception {
