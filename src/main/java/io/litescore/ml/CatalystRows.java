@@ -59,6 +59,16 @@ public final class CatalystRows {
         toInternal(it, schema)), schema);
   }
 
+  /**
+   * {@code slices} of rows of {@code schema} held here, as a DataFrame with one partition per slice (in order),
+   * converted once on the driver ({@link RowSlices}).
+   */
+  public static Dataset<Row> fromSlices(SparkSession spark, java.util.List<java.util.List<Row>> slices,
+      StructType schema) {
+    return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(
+        new RowSlices(spark.sparkContext(), slices, schema), schema, false);
+  }
+
   private static Dataset<Row> internal(SparkSession spark, JavaRDD<InternalRow> rows, StructType schema) {
     return ((org.apache.spark.sql.classic.SparkSession) spark).internalCreateDataFrame(rows.rdd(), schema, false);
   }

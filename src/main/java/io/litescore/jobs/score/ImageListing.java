@@ -185,9 +185,7 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
       p[0] += Math.max(1, r.getLong(LENGTH));
       lightest.add(p);
     }
-    JavaRDD<Row> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(parts, n)
-        .flatMap(part -> part.iterator());
-    return CatalystRows.fromRows(spark, rdd, SCHEMA);
+    return CatalystRows.fromSlices(spark, parts, SCHEMA);
   }
 
   /**
