@@ -16,18 +16,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A model ready for the executors: read once on the driver ({@link ModelLoader}), checked with one dry inference,
- * its bytes broadcast. Executors materialise it once per JVM from the broadcast ({@link ModelCache}).
+ * its bytes broadcast ({@link ModelBytes}; a local master's tasks share the driver's JVM and copy). Executors
+ * materialise it once per JVM from them ({@link ModelCache}).
  *
  * @param topK classes listed per prediction
  * @param logits whether predictions carry the whole output vector
  * @param params parameters of the network as loaded (null when it does not list them)
  */
 public record ResolvedModel(ModelSpec spec, ModelSource source, Preprocessing preprocessing, String sha256,
-    long sizeBytes, Broadcast<byte[]> bytes, List<String> labels, Map<String, Integer> labelIndex, int topK,
+    long sizeBytes, ModelBytes bytes, List<String> labels, Map<String, Integer> labelIndex, int topK,
     boolean logits, Long params) implements Serializable {
 
   /**
@@ -39,7 +39,8 @@ public record ResolvedModel(ModelSpec spec, ModelSource source, Preprocessing pr
       JavaSparkContext jsc) {
     LoadedModel m = ModelLoader.load(spec, conf);
     Long params = dryRun(m, threads);
-    return new ResolvedModel(spec, m.source(), m.preprocessing(), m.sha256(), m.sizeBytes(), jsc.broadcast(m.bytes()),
+    return new ResolvedModel(spec, m.source(), m.preprocessing(), m.sha256(), m.sizeBytes(),
+        ModelBytes.of(jsc, m.sha256(), m.bytes()),
         m.labels(), m.labelIndex(), topK, logits, params);
   }
 

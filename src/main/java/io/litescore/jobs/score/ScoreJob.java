@@ -189,7 +189,7 @@ public final class ScoreJob extends SparkJob {
       out.printf(Locale.ROOT, "[%s] done: %d images, %d failed; inference %.1f CPU s, share of the pass %.1f s "
           + "(%.1f img/s)%n", m.name(), s.images(), s.failed(), counters.inferNanos().get(i).value() / 1e9, wall[i],
           ips);
-      m.bytes().unpersist(false);
+      m.bytes().release();
     }
     out.printf(Locale.ROOT, "Scored %d images with %d model(s) in one pass: %.1f s, reading + decoding + "
         + "preprocessing %.1f CPU s%s%n", rows, models.size(), passWall, counters.decodeNanos().value() / 1e9,
