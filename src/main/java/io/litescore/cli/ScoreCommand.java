@@ -63,6 +63,7 @@ final class ScoreCommand implements Callable<Integer> {
     boolean gpu = config.runtime().device().equals("gpu") || (config.runtime().device().equals("auto")
         && (config.sparkConf().containsKey(gpuKey) || System.getProperty(gpuKey) != null));
     if (config.models().stream().anyMatch(m -> m.runsOnLibtorch(gpu))) {
+      Sessions.configureLogging();
       io.litescore.runtime.TorchRuntime.startInBackground(config.runtime().threads() > 0
           ? config.runtime().threads() : taskCpus);
     }

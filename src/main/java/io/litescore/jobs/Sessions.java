@@ -35,6 +35,20 @@ public final class Sessions {
 
   private Sessions() {}
 
+  /**
+   * Spark's logging, configured now on this thread: where no log4j2 file is given (spark-submit without one), the
+   * first line Spark logs replaces the whole configuration with Spark's defaults, and a level that a background
+   * thread set before that (a native library's start-up kept quiet, {@code TorchRuntime}) would be lost. Call it
+   * before starting such a thread; Spark configures its logging once, so later calls do nothing. Where a log4j2
+   * file is given ({@code log4j2.configurationFile}, as {@code jobs/litescore} does), Spark keeps it and nothing
+   * needs doing here.
+   */
+  public static void configureLogging() {
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      org.apache.spark.util.Utils$.MODULE$.initializeLogIfNecessary(false, false);
+    }
+  }
+
   /** The session of a job that runs {@code config}'s scoring (the score, bench and soak commands). */
   public static SparkSession forConfig(ScoreConfig config, String appName) {
     // a batch run's datasets are read and scored without row encoders; a streaming Dataset, and the shuffled
