@@ -68,8 +68,7 @@ public final class Sessions {
     SparkConf system = new SparkConf();
     defaults(conf, system).forEach(b::config);
     conf.forEach(b::config);
-    String master = conf.getOrDefault("spark.master", system.get("spark.master", "local[*]"));
-    if (rowEncoders && master.startsWith("local")) {
+    if (rowEncoders && master(conf, system).startsWith("local")) {
       initScalaReflectionInBackground();
     }
     Thread thread = Thread.currentThread();
@@ -107,8 +106,7 @@ public final class Sessions {
     if (!conf.containsKey("spark.ui.showConsoleProgress")) {
       d.put("spark.ui.showConsoleProgress", "false");
     }
-    String master = conf.getOrDefault("spark.master", system.get("spark.master", "local[*]"));
-    if (master.matches("local(\\[.*])?")) {
+    if (master(conf, system).matches("local(\\[.*])?")) {
       if (!conf.containsKey(FILE_IMPL) && !system.contains(FILE_IMPL)) {
         d.put(FILE_IMPL, LocalFiles.class.getName());
       }
@@ -117,6 +115,11 @@ public final class Sessions {
       }
     }
     return d;
+  }
+
+  /** The master the session runs on: {@code conf}'s, else spark-submit's, else {@code local[*]}. */
+  private static String master(Map<String, String> conf, SparkConf system) {
+    return conf.getOrDefault("spark.master", system.get("spark.master", "local[*]"));
   }
 
   /** Initialises Catalyst's {@code ScalaReflection} (and Scala's runtime universe) on a daemon thread. */

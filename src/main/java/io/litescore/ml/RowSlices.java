@@ -35,7 +35,7 @@ final class RowSlices extends RDD<InternalRow> {
     Function1<Object, Object> convert = CatalystTypeConverters$.MODULE$.createToCatalystConverter(schema);
     slices = new Partition[rows.size()];
     for (int i = 0; i < slices.length; i++) {
-      List<InternalRow> internal = new ArrayList<>(rows.get(i).size());
+      ArrayList<InternalRow> internal = new ArrayList<>(rows.get(i).size());
       for (Row r : rows.get(i)) {
         internal.add((InternalRow) convert.apply(r));
       }
@@ -59,9 +59,9 @@ final class RowSlices extends RDD<InternalRow> {
     private final int index;
     private final ArrayList<InternalRow> rows;
 
-    Slice(int index, List<InternalRow> rows) {
+    Slice(int index, ArrayList<InternalRow> rows) {
       this.index = index;
-      this.rows = new ArrayList<>(rows);
+      this.rows = rows;
     }
 
     @Override
