@@ -159,10 +159,17 @@ public record ImageListing(Supplier<Dataset<Row>> dataset, TreeSet<String> label
     return new ImageListing(images, new TreeSet<>(), ds.labelsAreIndices(), true, here);
   }
 
-  /** Rows listed here as a DataFrame, without copying them into the plan (a local relation of 100k rows is slow). */
-  private static Dataset<Row> rows(SparkSession spark, List<Row> rows) {
-    return CatalystRows.fromRows(spark, JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(rows, Math.max(1, spark.sparkContext().defaultParallelism())), SCHEMA);
+  /**
+   * Rows listed here as a DataFrame, without copying them into the plan (a local relation of 100k rows is slow):
+   * one contiguous slice per core, in order.
+   */
+  static Dataset<Row> rows(SparkSession spark, List<Row> rows) {
+    int n = Math.max(1, Math.min(rows.size(), spark.sparkContext().defaultParallelism()));
+    List<List<Row>> slices = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      slices.add(rows.subList((int) ((long) i * rows.size() / n), (int) ((long) (i + 1) * rows.size() / n)));
+    }
+    return CatalystRows.fromSlices(spark, slices, SCHEMA);
   }
 
   /**

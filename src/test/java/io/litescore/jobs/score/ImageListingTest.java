@@ -55,4 +55,33 @@ class ImageListingTest {
     assertThat(split.rdd().getNumPartitions()).isEqualTo(4);
     assertThat(split.collectAsList()).containsExactlyInAnyOrderElementsOf(rows);
   }
+
+  @Test
+  void rowsListedHereKeepTheirOrderInOneSlicePerCore() {
+    SparkSession spark = SharedSpark.get();
+    int cores = spark.sparkContext().defaultParallelism();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 2 * cores + 1; i++) {
+      rows.add(RowFactory.create("file:/data/img-" + i + ".png", i % 2 == 0 ? null : "class-" + i, 10L * i,
+          1_700_000_000_000L + i));
+    }
+    Dataset<Row> all = ImageListing.rows(spark, rows);
+    assertThat(all.rdd().getNumPartitions()).isEqualTo(cores);
+    assertThat(all.schema()).isEqualTo(ImageListing.SCHEMA);
+    assertThat(all.collectAsList()).containsExactlyElementsOf(rows);
+    List<Integer> sizes = all.mapPartitions((MapPartitionsFunction<Row, Integer>) it -> {
+      int n = 0;
+      for (; it.hasNext(); it.next()) {
+        n++;
+      }
+      return List.of(n).iterator();
+    }, Encoders.INT()).collectAsList();
+    assertThat(sizes.stream().mapToInt(Integer::intValue).max().orElseThrow()
+        - sizes.stream().mapToInt(Integer::intValue).min().orElseThrow()).isLessThanOrEqualTo(1);
+
+    List<Row> one = rows.subList(0, 1);
+    Dataset<Row> single = ImageListing.rows(spark, one);
+    assertThat(single.rdd().getNumPartitions()).isEqualTo(1);
+    assertThat(single.collectAsList()).containsExactlyElementsOf(one);
+  }
 }
